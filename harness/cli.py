@@ -1,0 +1,104 @@
+"""The `grade` command line: parse, call one function, print. No logic lives here.
+
+Exit codes: 0 success; 2 bad input or usage (one line on stderr); 3 an internal error of
+the harness (a bug: rerun with -v for the traceback); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import NoReturn, ParamSpec, TypeVar
+
+import click
+from rich.console import Console
+
+from harness import __version__
+from harness.errors import HarnessError
+from harness.models import schema_text
+from harness.pipeline import inspect_submission
+from harness.summary import print_inspection
+
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 3
+EXIT_INTERRUPTED = 130
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _set_verbose(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    ctx.meta["grade.verbose"] = ctx.meta.get("grade.verbose", False) or value
+
+
+verbose_option = click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    expose_value=False,
+    callback=_set_verbose,
+    help="Show the full traceback when something goes wrong.",
+)
+
+
+def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn the harness's own errors into one line on stderr and a documented exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        ctx = click.get_current_context()
+        try:
+            return command(*args, **kwargs)
+        except HarnessError as err:
+            _fail(ctx, f"error: {err.one_line()}", EXIT_BAD_INPUT)
+        except KeyboardInterrupt:
+            _fail(ctx, "interrupted", EXIT_INTERRUPTED)
+        except Exception as err:  # the last resort: a bug in the harness, never a traceback
+            message = " ".join(f"{type(err).__name__}: {err}".split())
+            _fail(ctx, f"internal error: {message} (a bug in grade; -v shows where)", EXIT_INTERNAL)
+
+    return wrapper
+
+
+def _fail(ctx: click.Context, line: str, code: int) -> NoReturn:
+    if ctx.meta.get("grade.verbose"):
+        traceback.print_exc(file=sys.stderr)
+    click.echo(f"grade: {line}", err=True)
+    ctx.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="grade")
+@verbose_option
+def cli() -> None:
+    """Grade AI/ML-engineer take-home submissions, with the evidence behind every score."""
+
+
+@cli.command()
+@click.argument("submission", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for machines instead.")
+@verbose_option
+@reports_errors
+def inspect(submission: Path, as_json: bool) -> None:
+    """Unpack SUBMISSION (a .zip) safely and list what it holds, without running it."""
+    inspection = inspect_submission(submission)
+    if as_json:
+        click.echo(inspection.model_dump_json(indent=2))
+    else:
+        print_inspection(inspection, Console())
+
+
+@cli.command()
+@verbose_option
+@reports_errors
+def schema() -> None:
+    """Print the JSON Schema of result.json."""
+    click.echo(schema_text(), nl=False)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="grade")

@@ -1,0 +1,228 @@
+"""The result of grading one submission: immutable, and serialised as `result.json`.
+
+This is a public interface. Cohort tables, dashboards and applicant-tracking systems read
+`result.json`, so its keys are fixed for `schema_version` "1.0": add optional fields in a
+minor version, never rename or remove one. The JSON Schema generated from these models is
+committed at `harness/schema/result.schema.json`; a test fails when the two differ
+(regenerate with `grade schema > harness/schema/result.schema.json`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION: Literal["1.0"] = "1.0"
+
+StageName = Literal["install", "train", "predict", "test", "serve"]
+STAGE_NAMES: tuple[StageName, ...] = ("install", "train", "predict", "test", "serve")
+
+Verdict = Literal["ok", "failed", "timeout", "oom", "output_limit", "invalid_output", "not_run"]
+FindingStatus = Literal["pass", "partial", "fail", "skipped", "error"]
+DimensionName = Literal[
+    "correctness", "code_quality", "deployment", "data_judgment", "communication"
+]
+DIMENSION_NAMES: tuple[DimensionName, ...] = (
+    "correctness",
+    "code_quality",
+    "deployment",
+    "data_judgment",
+    "communication",
+)
+TrapVerdict = Literal["handled", "noticed_not_handled", "missed", "unknown"]
+EvidenceKind = Literal["code", "log", "metric", "file", "text", "traceback"]
+Backend = Literal["docker", "local", "none"]
+
+Score = Field(default=None, ge=0.0, le=1.0)
+
+
+class Frozen(BaseModel):
+    """Base of every result part: immutable, and unknown keys are an error."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SubmissionInfo(Frozen):
+    """Which zip was graded."""
+
+    id: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the zip's bytes.")
+    file: str = Field(description="The zip's file name as the grader gave it.")
+    size_bytes: int = Field(ge=0, description="Size of the zip in bytes.")
+    files: int = Field(ge=0, description="Files kept after safe unpacking.")
+
+
+class ChallengeRef(Frozen):
+    """The challenge the submission answers."""
+
+    id: str
+    version: str
+
+
+class StageLimits(Frozen):
+    """The limits actually applied to one sandbox stage."""
+
+    timeout_s: float | None = Field(default=None, gt=0)
+    memory_mb: int | None = Field(default=None, gt=0)
+    cpus: float | None = Field(default=None, gt=0)
+    pids: int | None = Field(default=None, gt=0)
+
+
+class Provenance(Frozen):
+    """Everything needed to reproduce, or distrust, this result."""
+
+    harness_version: str
+    created: datetime = Field(description="When grading finished, with a UTC offset.")
+    backend: Backend = Field(description="Where code ran; `local` is never the grading default.")
+    image_id: str | None = Field(default=None, description="Sandbox image id, if Docker ran.")
+    limits: Mapping[StageName, StageLimits] = Field(default_factory=dict)
+    data_hashes: Mapping[str, str] = Field(
+        default_factory=dict, description="SHA-256 of each challenge data file, by name."
+    )
+    seeds: Mapping[str, int] = Field(default_factory=dict)
+
+
+class StageResult(Frozen):
+    """How one sandbox stage ended: exactly one verdict, with its measurements."""
+
+    verdict: Verdict
+    reason: str = Field(default="", description="Why, in one line (always set unless ok).")
+    exit_code: int | None = None
+    duration_s: float | None = Field(default=None, ge=0)
+    peak_memory_mb: float | None = Field(default=None, ge=0)
+    log_head: str = Field(default="", description="Start of the log, capped.")
+    log_tail: str = Field(default="", description="End of the log, capped; empty if short.")
+
+
+class Evidence(Frozen):
+    """One piece of evidence behind a finding: a snippet, a log excerpt or a number."""
+
+    kind: EvidenceKind
+    path: str | None = Field(default=None, description="File inside the submission.")
+    lines: tuple[int, int] | None = Field(default=None, description="First and last line.")
+    excerpt: str | None = None
+    value: float | str | None = None
+
+
+class Finding(Frozen):
+    """What one check concluded."""
+
+    check: str = Field(pattern=r"^[a-z]+\.[a-z_]+$", description="Stable check id.")
+    dimension: DimensionName
+    status: FindingStatus
+    score: float | None = Score
+    message: str
+    evidence: tuple[Evidence, ...] = ()
+
+
+class Criterion(Frozen):
+    """One rubric criterion of a dimension."""
+
+    id: str
+    weight: float = Field(ge=0.0)
+    score: float | None = Score
+    automatic: bool = Field(description="False: the interviewer must still fill it in.")
+    level: str | None = Field(default=None, description="The rubric level descriptor reached.")
+
+
+class DimensionScore(Frozen):
+    """A dimension's score: the weighted criteria; null when none could be scored."""
+
+    score: float | None = Score
+    criteria: tuple[Criterion, ...] = ()
+
+
+class TrapAssessment(Frozen):
+    """Did the candidate notice the challenge's hidden data problem, and handle it."""
+
+    verdict: TrapVerdict = "unknown"
+    evidence: tuple[Evidence, ...] = ()
+
+
+class Estimate(Frozen):
+    """The score the candidate said to expect on new data, and how they measured it."""
+
+    metric: str
+    value: float
+    method: str
+
+
+class Metrics(Frozen):
+    """Scores on the hidden holdout beside the candidate's own estimate."""
+
+    metric: str | None = Field(default=None, description="Name of the challenge's metric.")
+    holdout: float | None = None
+    slices: Mapping[str, float | None] = Field(default_factory=dict)
+    estimate: Estimate | None = None
+
+
+class AgendaItem(Frozen):
+    """One timed block of the follow-up interview."""
+
+    minutes: int = Field(gt=0)
+    topic: str
+
+
+class Question(Frozen):
+    """A follow-up question tied to evidence from this submission."""
+
+    question: str
+    why: str
+    evidence: tuple[Evidence, ...] = ()
+    strong_answer: str
+    weak_answer: str
+
+
+class Followup(Frozen):
+    """The guide for the 45-minute follow-up interview."""
+
+    agenda: tuple[AgendaItem, ...] = ()
+    questions: tuple[Question, ...] = ()
+
+
+def _empty_dimensions() -> dict[DimensionName, DimensionScore]:
+    return {name: DimensionScore() for name in DIMENSION_NAMES}
+
+
+class Result(Frozen):
+    """The result of grading one submission (`result.json`)."""
+
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        title="grade result",
+        json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"},
+    )
+
+    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    submission: SubmissionInfo
+    challenge: ChallengeRef
+    provenance: Provenance
+    stages: Mapping[StageName, StageResult] = Field(default_factory=dict)
+    findings: tuple[Finding, ...] = ()
+    dimensions: Mapping[DimensionName, DimensionScore] = Field(default_factory=_empty_dimensions)
+    trap: TrapAssessment = TrapAssessment()
+    metrics: Metrics = Metrics()
+    followup: Followup = Followup()
+
+    def to_json(self) -> str:
+        """`result.json` text: stable key order, two-space indent, trailing newline."""
+        return self.model_dump_json(indent=2) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Result:
+        """Read a `result.json`, validating it against the model."""
+        return cls.model_validate_json(text)
+
+
+def result_json_schema() -> dict[str, Any]:
+    """The JSON Schema of `result.json`, as committed in `harness/schema/`."""
+    return Result.model_json_schema(mode="serialization")
+
+
+def schema_text() -> str:
+    """The schema as the exact text of the committed file."""
+    return json.dumps(result_json_schema(), indent=2, sort_keys=True) + "\n"

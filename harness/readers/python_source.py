@@ -1,0 +1,96 @@
+"""Reading Python source through its syntax tree: imports, functions, pytest tests."""
+
+from __future__ import annotations
+
+import ast
+
+from harness.models import Frozen
+
+MAGIC_PREFIXES = ("%", "!", "?")
+
+
+class ImportUse(Frozen):
+    """A top-level package imported, and the line where."""
+
+    module: str
+    line: int
+
+
+class PythonSource(Frozen):
+    """What the syntax tree of one file (or notebook cell) shows."""
+
+    lines: int
+    code_lines: int
+    imports: tuple[ImportUse, ...] = ()
+    functions: int = 0
+    test_functions: int = 0
+    syntax_error: str | None = None
+
+
+def read_python(text: str, *, is_test_file: bool = False) -> PythonSource:
+    """Summarise Python source; a file that does not parse says so instead of raising."""
+    lines = text.splitlines()
+    code_lines = sum(1 for line in lines if line.strip() and not line.lstrip().startswith("#"))
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError) as err:
+        return PythonSource(
+            lines=len(lines), code_lines=code_lines, syntax_error=_syntax_error(err)
+        )
+    return PythonSource(
+        lines=len(lines),
+        code_lines=code_lines,
+        imports=imports_of(tree),
+        functions=sum(isinstance(node, _FUNCTIONS) for node in ast.walk(tree)),
+        test_functions=count_tests(tree) if is_test_file else 0,
+    )
+
+
+def strip_magics(cell: str) -> str:
+    """A notebook cell's source with IPython magics and shell escapes blanked out."""
+    return "\n".join(
+        "" if line.lstrip().startswith(MAGIC_PREFIXES) else line for line in cell.splitlines()
+    )
+
+
+def imports_of(tree: ast.AST) -> tuple[ImportUse, ...]:
+    """Top-level package names imported anywhere in the tree, with their lines."""
+    found: list[ImportUse] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [
+                ImportUse(module=alias.name.split(".")[0], line=node.lineno) for alias in node.names
+            ]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.append(ImportUse(module=node.module.split(".")[0], line=node.lineno))
+    return tuple(sorted(set(found), key=lambda use: (use.line, use.module)))
+
+
+def count_tests(tree: ast.Module | ast.AST) -> int:
+    """pytest's default collection: `test*` functions, and `test*` methods of `Test*`
+    classes, at the top level of the module."""
+    body = tree.body if isinstance(tree, ast.Module) else []
+    count = 0
+    for node in body:
+        if isinstance(node, _FUNCTIONS) and node.name.startswith("test"):
+            count += 1
+        elif isinstance(node, ast.ClassDef) and node.name.startswith("Test"):
+            count += sum(
+                isinstance(item, _FUNCTIONS) and item.name.startswith("test") for item in node.body
+            )
+    return count
+
+
+def is_test_path(path: str) -> bool:
+    """pytest's default file pattern: `test_*.py` or `*_test.py`."""
+    name = path.rsplit("/", 1)[-1]
+    return name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py"))
+
+
+def _syntax_error(err: SyntaxError | ValueError) -> str:
+    if isinstance(err, SyntaxError):
+        return f"line {err.lineno}: {err.msg}"
+    return str(err)
+
+
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
