@@ -249,9 +249,8 @@ def _check_kind(info: zipfile.ZipInfo) -> None:
             f"entry {info.filename!r}: encrypted entries are not accepted",
             hint="zip the folder again without a password",
         )
-    mode = info.external_attr >> 16
-    kind = stat.S_IFMT(mode)
-    if not mode or kind in (stat.S_IFREG, stat.S_IFDIR):
+    kind = stat.S_IFMT(info.external_attr >> 16)
+    if not kind or kind in (stat.S_IFREG, stat.S_IFDIR):  # no type bits: permissions only
         return
     names = {
         stat.S_IFLNK: "a symbolic link",

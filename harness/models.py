@@ -43,7 +43,9 @@ Score = Field(default=None, ge=0.0, le=1.0)
 class Frozen(BaseModel):
     """Base of every result part: immutable, and unknown keys are an error."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", json_schema_serialization_defaults_required=True
+    )
 
 
 class SubmissionInfo(Frozen):
@@ -193,6 +195,7 @@ class Result(Frozen):
     model_config = ConfigDict(
         frozen=True,
         extra="forbid",
+        json_schema_serialization_defaults_required=True,
         title="grade result",
         json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"},
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import itertools
+import warnings
 from typing import Any
 
 import nbformat
@@ -49,7 +50,9 @@ class NotebookSummary(Frozen):
 def read_notebook(text: str) -> NotebookSummary:
     """Summarise a notebook's JSON; an unreadable one says why instead of raising."""
     try:
-        notebook = nbformat.reads(text, as_version=4)  # type: ignore[no-untyped-call]
+        with warnings.catch_warnings():  # old notebooks lack cell ids: not the candidate's fault
+            warnings.simplefilter("ignore")
+            notebook = nbformat.reads(text, as_version=4)  # type: ignore[no-untyped-call]
     except Exception as err:  # nbformat raises many kinds for malformed JSON
         return NotebookSummary(
             code_cells=0,

@@ -1,0 +1,5 @@
+import logging
+from flask import Flask
+import pandera as pa
+
+app = Flask(__name__)
