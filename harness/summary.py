@@ -80,8 +80,8 @@ def _inventory_rows(inventory: Inventory) -> list[tuple[str, str, Group | Text |
 
 def _code_detail(inventory: Inventory, modules: int, broken: list[str]) -> Text:
     text = Text(
-        f"{modules} modules, {inventory.python_lines:,} lines of Python, "
-        f"{len(inventory.packages)} packages"
+        f"{_count(modules, 'module')}, {inventory.python_lines:,} lines of Python, "
+        f"{_count(len(inventory.packages), 'package')}"
     )
     if broken:
         text.append(f"; syntax errors in {', '.join(broken)}", style="red")
@@ -91,9 +91,8 @@ def _code_detail(inventory: Inventory, modules: int, broken: list[str]) -> Text:
 def _tests_row(inventory: Inventory) -> tuple[str, Text]:
     if not inventory.test_files:
         return WARN, Text("no test files (test_*.py or *_test.py)")
-    return OK, Text(
-        f"{inventory.test_functions} test functions in {len(inventory.test_files)} files"
-    )
+    functions = _count(inventory.test_functions, "test function")
+    return OK, Text(f"{functions} in {_count(len(inventory.test_files), 'file')}")
 
 
 def _notebooks_row(inventory: Inventory) -> tuple[str, Group | Text]:
@@ -174,3 +173,7 @@ def _left_out_row(inventory: Inventory) -> tuple[str, Text]:
     if not left:
         return NONE, Text("nothing")
     return WARN, Text(", ".join(left))
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
