@@ -28,3 +28,7 @@ class IntakeError(HarnessError):
 
 class ContractError(HarnessError):
     """`assessment.toml` is missing or does not follow the submission contract."""
+
+
+class SandboxError(HarnessError):
+    """The sandbox cannot run: no engine, no image, or the engine failed us."""

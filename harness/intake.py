@@ -19,6 +19,7 @@ import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -111,20 +112,30 @@ def unpack(
     limits = limits or IntakeLimits()
     _check_zip_file(zip_path, limits)
     _check_destination(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
     with _open_zip(zip_path) as archive:
         plan = _plan(archive, zip_path.stat().st_size, limits)
-        staging = Path(tempfile.mkdtemp(prefix=".intake-", dir=dest.parent))
-        try:
+        with staged(dest) as staging:
             total = _extract(archive, plan.files, staging)
             if accept is not None:
                 accept(staging)
-            staging.rename(dest)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
     files = tuple(sorted("/".join(p.parts) for p in plan.files))
     return Unpacked(dest, files, total, tuple(plan.dropped), plan.collapsed)
+
+
+@contextmanager
+def staged(dest: Path) -> Iterator[Path]:
+    """A fresh staging folder beside `dest`, moved into place only if the block succeeds;
+    removed whatever happens otherwise. Readable by the sandbox user (mkdtemp makes 0700)."""
+    _check_destination(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=dest.parent))
+    try:
+        staging.chmod(0o755)
+        yield staging
+        staging.rename(dest)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
 
 
 def _check_zip_file(zip_path: Path, limits: IntakeLimits) -> None:
@@ -200,7 +211,7 @@ def _plan(archive: zipfile.ZipFile, zip_size: int, limits: IntakeLimits) -> _Pla
     _check_overlaps(infos)
     plan = _Plan()
     for info in infos:
-        parts = _safe_parts(info, limits)
+        parts = safe_parts(info.filename, limits)
         _check_kind(info)
         if _is_junk(parts):
             plan.dropped.append(info.filename)
@@ -215,9 +226,9 @@ def _plan(archive: zipfile.ZipFile, zip_size: int, limits: IntakeLimits) -> _Pla
     return plan
 
 
-def _safe_parts(info: zipfile.ZipInfo, limits: IntakeLimits) -> tuple[str, ...]:
-    """The entry's path components, refusing any name that could land outside the target."""
-    name = info.filename
+def safe_parts(name: str, limits: IntakeLimits) -> tuple[str, ...]:
+    """An archive entry's path components, refusing any name that could land outside the
+    target. Shared by every archive the harness unpacks: submission zips, sandbox outputs."""
     if "\x00" in name:
         raise IntakeError(f"entry {name!r}: the name holds a NUL character")
     posix = name.replace("\\", "/")

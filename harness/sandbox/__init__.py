@@ -1,0 +1,1 @@
+"""Running untrusted submission code: the hardened Docker runner, its image, and its stages."""

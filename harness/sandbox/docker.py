@@ -1,0 +1,423 @@
+"""The only module that talks to Docker: hardened containers, volumes, images, sweeping.
+
+A container is created, started and waited for under the harness's own deadline (the SDK's
+`wait(timeout=...)` is an HTTP timeout, not a run limit), its log streamed into a capped
+buffer, and it is removed in a `finally`, whatever happened. Every container, volume and
+image the harness makes carries `LABEL` plus the pid and start time of the harness process,
+so leftovers of a harness killed with SIGKILL can be told apart from those of a harness
+still running, and swept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import docker
+import requests
+from docker.errors import APIError, DockerException, ImageNotFound, NotFound
+
+from harness.errors import SandboxError
+from harness.sandbox.logs import CappedLog
+
+LABEL = "grade.harness"
+PID_LABEL = "grade.pid"
+START_LABEL = "grade.started"
+API_TIMEOUT_S = 60
+POLL_S = 0.5
+DOCTOR_HINT = "run `grade sandbox doctor`"
+SANDBOX_USER = "65534:65534"
+
+
+@dataclass(frozen=True)
+class Mount:
+    """A host folder or file mounted into the container (read-only unless said)."""
+
+    source: Path
+    target: str
+    read_only: bool = True
+
+
+@dataclass(frozen=True)
+class VolumeMount:
+    """A harness-owned named volume mounted into the container."""
+
+    name: str
+    target: str
+    read_only: bool = False
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The run limits of one container."""
+
+    timeout_s: float = 600.0
+    memory_mb: int = 2048
+    cpus: float = 1.0
+    pids: int = 256
+    max_output_bytes: int = 20 * 1024 * 1024
+    """Past this much log output the container is killed (`output_limit`)."""
+    file_size_mb: int = 512
+    open_files: int = 1024
+
+
+@dataclass(frozen=True)
+class ContainerSpec:
+    """Everything one hardened container is made of."""
+
+    image: str
+    command: tuple[str, ...]
+    limits: Limits = Limits()
+    mounts: tuple[Mount, ...] = ()
+    volumes: tuple[VolumeMount, ...] = ()
+    tmpfs: Mapping[str, str] = field(default_factory=dict)
+    """Mount point -> tmpfs options (size, mode, exec)."""
+    environment: Mapping[str, str] = field(default_factory=dict)
+    network_mode: str = "none"
+    working_dir: str = "/"
+    user: str = SANDBOX_USER
+    name_hint: str = "stage"
+
+
+@dataclass(frozen=True)
+class ContainerOutcome:
+    """How a container ended, as the harness saw it."""
+
+    exit_code: int | None
+    timed_out: bool
+    oom_killed: bool
+    output_limit: bool
+    duration_s: float
+    peak_memory_mb: float | None
+    log: CappedLog
+
+
+def connect() -> docker.DockerClient:
+    """A client for the engine in `DOCKER_HOST` (or the local socket), or a clear error."""
+    try:
+        client = docker.from_env(timeout=API_TIMEOUT_S)
+        client.ping()
+    except (DockerException, requests.RequestException) as err:
+        raise SandboxError(
+            f"cannot reach the Docker engine ({_short(err)})", hint=DOCTOR_HINT
+        ) from err
+    return client
+
+
+def owner_labels() -> dict[str, str]:
+    """Labels naming this harness process as the owner of what it creates."""
+    return {LABEL: "1", PID_LABEL: str(os.getpid()), START_LABEL: _process_start(os.getpid())}
+
+
+def run_container(client: docker.DockerClient, spec: ContainerSpec) -> ContainerOutcome:
+    """Run one hardened container to its end, under the harness's own deadline."""
+    container = client.containers.create(**_create_args(spec))
+    try:
+        return _supervise(container, spec.limits)
+    finally:
+        remove_container(container)
+
+
+def start_container(client: docker.DockerClient, spec: ContainerSpec) -> Any:
+    """Create and start a hardened container the caller supervises and removes (`serve`)."""
+    container = client.containers.create(**_create_args(spec))
+    try:
+        container.start()
+    except BaseException:
+        remove_container(container)
+        raise
+    return container
+
+
+def remove_container(container: Any) -> None:
+    """Kill and remove a container; already gone is fine."""
+    _remove(lambda: container.remove(force=True, v=True))
+
+
+def _remove(action: Callable[[], object]) -> None:
+    """Run a removal; already gone is fine, and while the engine is still tearing the
+    thing down it fails once: try again a second later."""
+    for attempt in range(2):
+        try:
+            action()
+            return
+        except NotFound:
+            return
+        except (APIError, requests.RequestException):
+            if attempt:
+                return
+            time.sleep(1)
+
+
+def _create_args(spec: ContainerSpec) -> dict[str, Any]:
+    """The hardened `containers.create` arguments: nothing here is left to a default."""
+    limits = spec.limits
+    memory = f"{limits.memory_mb}m"
+    return {
+        "image": spec.image,
+        "command": list(spec.command),
+        "detach": True,
+        "labels": owner_labels(),
+        "name": None,
+        "user": spec.user,
+        "working_dir": spec.working_dir,
+        "environment": dict(spec.environment),
+        "network_mode": spec.network_mode,
+        "read_only": True,
+        "cap_drop": ["ALL"],
+        "security_opt": ["no-new-privileges"],
+        "pids_limit": limits.pids,
+        "mem_limit": memory,
+        "memswap_limit": memory,
+        "nano_cpus": int(limits.cpus * 1e9),
+        "ulimits": _ulimits(limits),
+        "init": True,
+        "tmpfs": dict(spec.tmpfs),
+        "mounts": _mounts(spec),
+        "log_config": {"type": "json-file", "config": {"max-size": "10m", "max-file": "1"}},
+        "stdin_open": False,
+        "tty": False,
+    }
+
+
+def _ulimits(limits: Limits) -> list[docker.types.Ulimit]:
+    size = limits.file_size_mb * 1024 * 1024
+    return [
+        docker.types.Ulimit(name="nofile", soft=limits.open_files, hard=limits.open_files),
+        docker.types.Ulimit(name="fsize", soft=size, hard=size),
+        docker.types.Ulimit(name="core", soft=0, hard=0),
+    ]
+
+
+def _mounts(spec: ContainerSpec) -> list[docker.types.Mount]:
+    binds = [
+        docker.types.Mount(m.target, str(m.source), type="bind", read_only=m.read_only)
+        for m in spec.mounts
+    ]
+    volumes = [
+        docker.types.Mount(v.target, v.name, type="volume", read_only=v.read_only)
+        for v in spec.volumes
+    ]
+    return binds + volumes
+
+
+def _supervise(container: Any, limits: Limits) -> ContainerOutcome:
+    log = CappedLog()
+    started = time.monotonic()
+    container.start()
+    reader = _LogReader(container, log, limits.max_output_bytes)
+    reader.start()
+    deadline = started + limits.timeout_s
+    peak: float | None = None
+    killed_for: str | None = None
+    exit_code: int | None = None
+    while exit_code is None:
+        exit_code = _wait_briefly(container)
+        if exit_code is not None:
+            break
+        peak = _max(peak, _memory_now_mb(container))
+        if reader.over_limit or time.monotonic() >= deadline:
+            killed_for = "output" if reader.over_limit else "timeout"
+            _kill(container)
+            exit_code = _wait_briefly(container, 10.0)
+    duration = time.monotonic() - started
+    reader.join(timeout=5)
+    state = _state(container)
+    return ContainerOutcome(
+        exit_code=exit_code,
+        timed_out=killed_for == "timeout",
+        oom_killed=bool(state.get("OOMKilled")) and killed_for is None,
+        output_limit=killed_for == "output",
+        duration_s=duration,
+        peak_memory_mb=peak,
+        log=log,
+    )
+
+
+def _wait_briefly(container: Any, seconds: float = POLL_S) -> int | None:
+    """The exit code if the container ends within `seconds`, else None. The SDK signals
+    its HTTP timeout as ReadTimeout or ConnectionError depending on where it struck."""
+    try:
+        result = container.wait(timeout=seconds)
+    except (requests.exceptions.ReadTimeout, requests.exceptions.ConnectionError):
+        return None
+    code = result.get("StatusCode")
+    return int(code) if code is not None else None
+
+
+def _kill(container: Any) -> None:
+    with contextlib.suppress(NotFound, APIError):  # it may have ended on its own meanwhile
+        container.kill()
+
+
+def _state(container: Any) -> dict[str, Any]:
+    try:
+        container.reload()
+    except (NotFound, APIError):
+        return {}
+    state: dict[str, Any] = container.attrs.get("State", {})
+    return state
+
+
+def _memory_now_mb(container: Any) -> float | None:
+    """Peak memory so far (cgroup v1 keeps the max; v2 gives current usage)."""
+    try:
+        stats = container.stats(stream=False, one_shot=True)
+    except (NotFound, APIError, requests.RequestException):
+        return None
+    memory = stats.get("memory_stats") or {}
+    used = memory.get("max_usage") or memory.get("usage")
+    return used / (1024 * 1024) if used else None
+
+
+def _max(a: float | None, b: float | None) -> float | None:
+    values = [v for v in (a, b) if v is not None]
+    return max(values) if values else None
+
+
+class _LogReader(threading.Thread):
+    """Streams the container's output into a capped log; flags output past the limit."""
+
+    def __init__(self, container: Any, log: CappedLog, limit: int) -> None:
+        super().__init__(daemon=True)
+        self.container = container
+        self.log = log
+        self.limit = limit
+        self.over_limit = False
+
+    def run(self) -> None:
+        try:
+            for chunk in self.container.logs(stream=True, follow=True):
+                self.log.add(chunk)
+                if self.log.total > self.limit:
+                    self.over_limit = True
+                    return
+        except (NotFound, APIError, requests.RequestException, ValueError):
+            return
+
+
+# --- volumes and the keeper ----------------------------------------------------------------
+
+
+def create_tmpfs_volume(client: docker.DockerClient, name: str, size_mb: int) -> str:
+    """A named volume backed by a size-capped tmpfs, writable by the sandbox user."""
+    uid, gid = SANDBOX_USER.split(":")
+    client.volumes.create(
+        name=name,
+        driver="local",
+        driver_opts={
+            "type": "tmpfs",
+            "device": "tmpfs",
+            "o": f"size={size_mb}m,uid={uid},gid={gid}",
+        },
+        labels=owner_labels(),
+    )
+    return name
+
+
+def remove_volume(client: docker.DockerClient, name: str) -> None:
+    _remove(lambda: client.volumes.get(name).remove(force=True))
+
+
+def read_archive(container: Any, path: str, max_bytes: int) -> bytes:
+    """A folder of a running container as tar bytes, refusing more than `max_bytes`."""
+    try:
+        chunks, _stat = container.get_archive(path)
+    except NotFound:
+        return b""
+    buffer = io.BytesIO()
+    for chunk in chunks:
+        buffer.write(chunk)
+        if buffer.tell() > max_bytes:
+            raise SandboxError(f"{path}: the output is larger than {max_bytes // 1024 // 1024} MiB")
+    return buffer.getvalue()
+
+
+# --- images ---------------------------------------------------------------------------------
+
+
+def find_image(client: docker.DockerClient, tag: str) -> str | None:
+    """The id of the image tagged `tag`, or None."""
+    try:
+        image = client.images.get(tag)
+    except ImageNotFound:
+        return None
+    image_id: str = image.id
+    return image_id
+
+
+def build_image(
+    client: docker.DockerClient, context: Path, tag: str, labels: Mapping[str, str]
+) -> tuple[str, str]:
+    """`docker build --network none` of `context`; returns the image id and the build log."""
+    lines: list[str] = []
+    try:
+        image, stream = client.images.build(
+            path=str(context), tag=tag, network_mode="none", rm=True, forcerm=True,
+            labels={LABEL: "1", **labels},
+        )  # fmt: skip
+    except docker.errors.BuildError as err:
+        log = "".join(str(item.get("stream", item.get("error", ""))) for item in err.build_log)
+        raise SandboxError(f"building {tag} failed: {_short(err)}", hint=log[-2000:]) from err
+    for item in stream:
+        lines.append(str(item.get("stream", "")))
+    image_id: str = image.id
+    return image_id, "".join(lines)
+
+
+def harness_images(client: docker.DockerClient) -> list[Any]:
+    return list(client.images.list(filters={"label": LABEL}))
+
+
+# --- sweeping ---------------------------------------------------------------------------------
+
+
+def sweep(client: docker.DockerClient, everything: bool = False) -> int:
+    """Remove harness containers and volumes whose owner process is gone (or all, with
+    `everything`, for `grade sandbox clean`). Returns how many were removed."""
+    removed = 0
+    for container in client.containers.list(all=True, filters={"label": LABEL}):
+        if everything or _orphaned(container.labels):
+            remove_container(container)
+            removed += 1
+    for volume in client.volumes.list(filters={"label": LABEL}):
+        if everything or _orphaned(volume.attrs.get("Labels") or {}):
+            remove_volume(client, volume.name)
+            removed += 1
+    return removed
+
+
+def _orphaned(labels: Mapping[str, str]) -> bool:
+    pid = labels.get(PID_LABEL, "")
+    if not pid.isdigit():
+        return True
+    return _process_start(int(pid)) != labels.get(START_LABEL)
+
+
+def _process_start(pid: int) -> str:
+    """The start time of a process (clock ticks since boot), '' if it does not exist. With
+    the pid it names one process even after pids are reused."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return ""
+    return stat.rsplit(")", 1)[-1].split()[19]
+
+
+def _short(err: BaseException) -> str:
+    text = " ".join(str(err).split())
+    return text[:300] or type(err).__name__
+
+
+def live_containers(client: docker.DockerClient) -> Iterator[Any]:
+    """This harness process's own containers still present."""
+    for container in client.containers.list(all=True, filters={"label": LABEL}):
+        if container.labels.get(PID_LABEL) == str(os.getpid()):
+            yield container
