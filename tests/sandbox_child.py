@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from harness.contract import load_contract
 from harness.sandbox import docker as engine
@@ -17,8 +18,8 @@ from harness.sandbox.stages import StageInputs, stage_runner
 from harness.signals import sigterm_unwinds
 
 
-def _announce_when_running(client: object) -> None:
-    while not list(engine.live_containers(client)):  # type: ignore[arg-type]
+def _announce_when_running(client: Any) -> None:
+    while not list(engine.live_containers(client)):
         time.sleep(0.1)
     time.sleep(0.5)
     print("running", flush=True)
