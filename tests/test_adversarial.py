@@ -22,6 +22,7 @@ from harness.contract import load_contract
 from harness.errors import IntakeError
 from harness.intake import MiB, intake
 from harness.sandbox.limits import apply_overrides, parse_overrides
+from harness.sandbox.serve import run_serve
 from harness.sandbox.stages import DEFAULT_LIMITS, StageInputs, StageRun, stage_runner
 
 CASES = Path(__file__).parent / "adversarial"
@@ -77,6 +78,8 @@ def _run_case(
             return runner.run("train", inputs.contract.commands.train, **env)
         trained = runner.train()
         assert trained.result.verdict == "ok", trained.result
+        if case["stage"] == "serve":
+            return run_serve(runner, case["startup_s"], **env).run
         return runner.predict()
 
 
@@ -124,6 +127,7 @@ def test_hostile_submission(
     log = run.result.log_head + run.result.log_tail
     assert run.result.verdict == case["verdict"], (run.result.reason, log[-2000:])
     assert case.get("log_contains", "") in log, log[-2000:]
+    assert case.get("reason_contains", "") in run.result.reason
     if "log_lacks" in case:
         assert case["log_lacks"] not in log, log[-2000:]
     assert listener.connections == 0

@@ -136,6 +136,29 @@ def start_container(client: docker.DockerClient, spec: ContainerSpec) -> Any:
     return container
 
 
+def stop_container(container: Any, started: float) -> ContainerOutcome:
+    """Kill a container the caller started (a service), and say how it had ended or was
+    ended; the caller still removes it. `started` is its `time.monotonic()` start."""
+    state = _state(container)
+    ran_on = bool(state.get("Running"))
+    if ran_on:
+        _kill(container)
+    exit_code = _wait_briefly(container, 10.0)
+    log = CappedLog()
+    with contextlib.suppress(NotFound, APIError, requests.RequestException):
+        for chunk in container.logs(stream=True, follow=False):
+            log.add(chunk)
+    return ContainerOutcome(
+        exit_code=None if ran_on else exit_code,
+        timed_out=False,
+        oom_killed=bool(_state(container).get("OOMKilled")),
+        output_limit=False,
+        duration_s=time.monotonic() - started,
+        peak_memory_mb=None,
+        log=log,
+    )
+
+
 def remove_container(container: Any) -> None:
     """Kill and remove a container; already gone is fine."""
     _remove(lambda: container.remove(force=True, v=True))

@@ -1,0 +1,4 @@
+"""Start, then never listen."""
+import time
+
+time.sleep(3600)
