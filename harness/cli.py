@@ -1,7 +1,8 @@
 """The `grade` command line: parse, call one function, print. No logic lives here.
 
-Exit codes: 0 success; 2 bad input or usage (one line on stderr); 3 an internal error of
-the harness (a bug: rerun with -v for the traceback); 130 interrupted.
+Exit codes: 0 success; 1 `grade sandbox doctor` found a problem; 2 bad input or usage (one
+line on stderr); 3 an internal error of the harness (a bug: rerun with -v for the
+traceback); 130 interrupted (SIGINT), 143 terminated (SIGTERM): containers are removed first.
 """
 
 from __future__ import annotations
@@ -19,8 +20,12 @@ from rich.console import Console
 from harness import __version__
 from harness.errors import HarnessError
 from harness.models import schema_text
-from harness.pipeline import inspect_submission
-from harness.summary import print_inspection
+from harness.pipeline import inspect_submission, sandbox_submission
+from harness.sandbox import docker as engine
+from harness.sandbox.doctor import diagnose
+from harness.sandbox.setup import build_all
+from harness.signals import sigterm_unwinds
+from harness.summary import print_diagnoses, print_inspection, print_sandbox_report
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
@@ -54,6 +59,8 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
             return command(*args, **kwargs)
         except HarnessError as err:
             _fail(ctx, f"error: {err.one_line()}", EXIT_BAD_INPUT)
+        except (click.exceptions.Exit, click.ClickException):
+            raise  # click's own exits and usage errors
         except KeyboardInterrupt:
             _fail(ctx, "interrupted", EXIT_INTERRUPTED)
         except Exception as err:  # the last resort: a bug in the harness, never a traceback
@@ -97,6 +104,88 @@ def inspect(submission: Path, as_json: bool) -> None:
 def schema() -> None:
     """Print the JSON Schema of result.json."""
     click.echo(schema_text(), nl=False)
+
+
+@cli.group()
+def sandbox() -> None:
+    """The Docker sandbox: build its images, check it, clean up, run a submission in it."""
+
+
+@sandbox.command()
+@verbose_option
+@reports_errors
+def build() -> None:
+    """Build the base and runtime images (a warm build does nothing)."""
+    built = build_all(_progress)
+    state = "already built" if built.reused else "built"
+    click.echo(f"runtime image {built.tag} {state} ({built.image_id[:19]})")
+
+
+@sandbox.command()
+@verbose_option
+@reports_errors
+def doctor() -> None:
+    """Check the engine, its limits, the images and disk; name the fix for each problem."""
+    diagnoses = diagnose()
+    print_diagnoses(diagnoses, Console())
+    if not all(d.ok for d in diagnoses):
+        click.get_current_context().exit(1)
+
+
+@sandbox.command()
+@verbose_option
+@reports_errors
+def clean() -> None:
+    """Remove every container and volume the harness left, and its untagged images."""
+    client = engine.connect()
+    removed = engine.sweep(client, everything=True)
+    click.echo(f"removed {removed} containers and volumes")
+
+
+@sandbox.command("run")
+@click.argument("submission", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--data",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder with the public training data (train.csv).",
+)
+@click.option(
+    "--features",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The features CSV that predict gets.",
+)
+@click.option(
+    "--limit",
+    "limits",
+    multiple=True,
+    metavar="STAGE.KEY=VALUE",
+    help="Override a limit: train.timeout=600, predict.memory=1024, cpus, pids.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for machines instead.")
+@verbose_option
+@reports_errors
+def run_stages(
+    submission: Path, data: Path, features: Path, limits: tuple[str, ...], as_json: bool
+) -> None:
+    """Run SUBMISSION's stages (install, train, predict, test, serve) in the sandbox."""
+    with sigterm_unwinds():
+        report = sandbox_submission(
+            submission, data, features, list(limits), _progress if not as_json else _quiet
+        )
+    if as_json:
+        click.echo(report.model_dump_json(indent=2))
+    else:
+        print_sandbox_report(report, Console())
+
+
+def _progress(message: str) -> None:
+    click.echo(f"grade: {message}", err=True)
+
+
+def _quiet(_message: str) -> None:
+    return None
 
 
 def main() -> None:

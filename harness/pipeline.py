@@ -1,18 +1,27 @@
 """The grading pipeline: intake -> inventory -> sandbox run -> checks -> scoring -> report.
 
-Each stage is a plain function from the previous stage's frozen output to its own. Only the
-first two stages exist so far; `inspect_submission` runs them.
+Each stage is a plain function from the previous stage's frozen output to its own. So far:
+`inspect_submission` runs intake and inventory; `sandbox_submission` runs intake and the
+sandbox stages. Checks, scoring and the report come next.
 """
 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from harness.contract import Contract
+from harness.errors import HarnessError, SandboxError
 from harness.intake import IntakeLimits, intake
 from harness.inventory import Inventory, take_inventory
-from harness.models import Frozen, SubmissionInfo
+from harness.models import Frozen, StageLimits, StageName, StageResult, SubmissionInfo
+from harness.sandbox import docker as engine
+from harness.sandbox import image
+from harness.sandbox.limits import apply_overrides, parse_overrides, recorded
+from harness.sandbox.session import run_all_stages
+from harness.sandbox.stages import DEFAULT_LIMITS, StageInputs
 
 
 class Inspection(Frozen):
@@ -38,3 +47,59 @@ def inspect_submission(zip_path: Path, limits: IntakeLimits | None = None) -> In
             dropped=submission.unpacked.dropped,
             collapsed=submission.unpacked.collapsed,
         )
+
+
+class SandboxReport(Frozen):
+    """What the sandbox stages of one submission did, without checks or scores yet."""
+
+    submission: SubmissionInfo
+    image: str
+    limits: dict[StageName, StageLimits]
+    stages: dict[StageName, StageResult]
+
+
+def sandbox_submission(
+    zip_path: Path,
+    data: Path,
+    features: Path,
+    limit_overrides: list[str],
+    progress: Callable[[str], None],
+) -> SandboxReport:
+    """Intake, then every sandbox stage in fresh hardened containers."""
+    limits = apply_overrides(DEFAULT_LIMITS, parse_overrides(limit_overrides))
+    _require_inputs(data, features)
+    with tempfile.TemporaryDirectory(prefix="grade-run-") as tmp:
+        submission = intake(zip_path, Path(tmp) / "submission")
+        client = engine.connect()
+        engine.sweep(client)
+        runtime = _runtime_image(client)
+        inputs = StageInputs(
+            submission=submission.unpacked.root,
+            data=data,
+            features=features,
+            contract=submission.contract,
+            image=runtime,
+        )
+        outcome = run_all_stages(client, inputs, limits, Path(tmp), progress)
+    return SandboxReport(
+        submission=submission.info,
+        image=outcome.image,
+        limits=recorded(limits),
+        stages=outcome.stages,
+    )
+
+
+def _require_inputs(data: Path, features: Path) -> None:
+    if not (data / "train.csv").is_file():
+        raise HarnessError(f"{data}: no train.csv in it", hint="--data is the training data folder")
+    if not features.is_file():
+        raise HarnessError(f"{features}: no such file", hint="--features is a features CSV")
+
+
+def _runtime_image(client: Any) -> str:
+    tag = image.runtime_tag(client)
+    if engine.find_image(client, tag) is None:
+        raise SandboxError(
+            f"the runtime image {tag} is not built", hint="run `grade sandbox build`"
+        )
+    return tag

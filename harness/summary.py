@@ -8,8 +8,9 @@ from rich.table import Table
 from rich.text import Text
 
 from harness.inventory import FileEntry, Inventory
-from harness.pipeline import Inspection
+from harness.pipeline import Inspection, SandboxReport
 from harness.readers.notebook import NotebookSummary
+from harness.sandbox.doctor import Diagnosis
 
 OK, WARN, NONE = "[green]✓[/]", "[yellow]![/]", "[dim]-[/]"
 
@@ -177,3 +178,29 @@ def _left_out_row(inventory: Inventory) -> tuple[str, Text]:
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+VERDICT_STYLE = {"ok": "green", "not_run": "dim"}
+
+
+def print_sandbox_report(report: SandboxReport, console: Console) -> None:
+    """Each stage's verdict, duration, peak memory and why."""
+    table = Table(title=f"sandbox run of {report.submission.file} in {report.image}")
+    for column in ("stage", "verdict", "time", "peak memory", "why"):
+        table.add_column(column)
+    for name, stage in report.stages.items():
+        style = VERDICT_STYLE.get(stage.verdict, "red")
+        duration = "" if stage.duration_s is None else f"{stage.duration_s:.1f} s"
+        memory = "" if stage.peak_memory_mb is None else f"{stage.peak_memory_mb:.0f} MiB"
+        table.add_row(name, Text(stage.verdict, style=style), duration, memory, Text(stage.reason))
+    console.print(table)
+
+
+def print_diagnoses(diagnoses: list[Diagnosis], console: Console) -> None:
+    """One line per check; the fix beside each problem."""
+    for diagnosis in diagnoses:
+        line = Text.from_markup(OK if diagnosis.ok else "[red]✗[/]")
+        line.append(f" {diagnosis.name}: ", style="bold").append(diagnosis.detail)
+        if diagnosis.fix:
+            line.append("  fix: ", style="yellow").append(diagnosis.fix)
+        console.print(line)

@@ -31,6 +31,7 @@ LABEL = "grade.harness"
 PID_LABEL = "grade.pid"
 START_LABEL = "grade.started"
 API_TIMEOUT_S = 60
+BUILD_TIMEOUT_S = 1800
 POLL_S = 0.5
 DOCTOR_HINT = "run `grade sandbox doctor`"
 SANDBOX_USER = "65534:65534"
@@ -377,15 +378,22 @@ def find_image(client: docker.DockerClient, tag: str) -> str | None:
 
 
 def build_image(
-    client: docker.DockerClient, context: Path, tag: str, labels: Mapping[str, str]
+    client: docker.DockerClient,
+    context: Path,
+    tag: str,
+    labels: Mapping[str, str],
+    timeout_s: float = BUILD_TIMEOUT_S,
 ) -> tuple[str, str]:
-    """`docker build --network none` of `context`; returns the image id and the build log."""
+    """`docker build --network none` of `context`; returns the image id and the build log.
+    A build step can stay silent for long (pip, a large COPY): the HTTP timeout is long."""
     lines: list[str] = []
     try:
         image, stream = client.images.build(
             path=str(context), tag=tag, network_mode="none", rm=True, forcerm=True,
-            labels={LABEL: "1", **labels},
+            labels={LABEL: "1", **labels}, timeout=timeout_s,
         )  # fmt: skip
+    except requests.RequestException as err:
+        raise SandboxError(f"building {tag}: the engine stopped answering ({_short(err)})") from err
     except docker.errors.BuildError as err:
         log = "".join(str(item.get("stream", item.get("error", ""))) for item in err.build_log)
         raise SandboxError(f"building {tag} failed: {_short(err)}", hint=log[-2000:]) from err
@@ -393,6 +401,13 @@ def build_image(
         lines.append(str(item.get("stream", "")))
     image_id: str = image.id
     return image_id, "".join(lines)
+
+
+def prune_build(client: docker.DockerClient, label: str, build_id: str) -> None:
+    """Remove the untagged images one build left (a first stage holding the wheelhouse, or
+    the steps before a failure). Another prune running at once is fine: a later one gets them."""
+    with contextlib.suppress(APIError):
+        client.images.prune(filters={"dangling": True, "label": f"{label}={build_id}"})
 
 
 def harness_images(client: docker.DockerClient) -> list[Any]:
@@ -444,3 +459,32 @@ def live_containers(client: docker.DockerClient) -> Iterator[Any]:
     for container in client.containers.list(all=True, filters={"label": LABEL}):
         if container.labels.get(PID_LABEL) == str(os.getpid()):
             yield container
+
+
+def pull_and_tag(client: docker.DockerClient, reference: str, tag: str) -> str | None:
+    """Pull `reference` and tag it `tag`; None when no registry answers (never raises)."""
+    try:
+        image = client.images.pull(reference)
+    except (APIError, requests.RequestException):
+        return None
+    repository, _, name = tag.partition(":")
+    image.tag(repository, name or "latest")
+    image_id: str = image.id
+    return image_id
+
+
+def engine_facts(client: docker.DockerClient) -> dict[str, Any]:
+    """The engine's version, API, storage driver, cgroup version and data folder."""
+    info = client.info()
+    version = client.version()
+    return {
+        "version": version.get("Version", "?"),
+        "api": version.get("ApiVersion", "?"),
+        "driver": info.get("Driver", "?"),
+        "cgroup": info.get("CgroupVersion", "?"),
+        "root": info.get("DockerRootDir", ""),
+    }
+
+
+def remove_image(client: docker.DockerClient, image_id: str) -> None:
+    _remove(lambda: client.images.remove(image_id, force=True))

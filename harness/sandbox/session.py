@@ -1,0 +1,105 @@
+"""All the sandbox stages of one submission, in order, each verdict feeding the next.
+
+install -> train -> predict, test, serve. A stage that cannot run says `not_run` and why
+(an earlier stage failed, no such command). Nothing here raises for what a submission does:
+only for what the harness itself lacks (no engine, no image).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import docker
+
+from harness.models import StageName, StageResult
+from harness.sandbox import docker as engine
+from harness.sandbox.image import InstallOutcome, build_requirements_layer
+from harness.sandbox.serve import ProbeReport, run_serve
+from harness.sandbox.stages import StageInputs, StageRun, StageRunner, TestCounts, not_run
+
+Progress = Callable[[str], None]
+LATER_STAGES: tuple[StageName, ...] = ("train", "predict", "test", "serve")
+
+
+@dataclass(frozen=True)
+class SandboxOutcome:
+    """Every stage's result, with the evidence the checks read later."""
+
+    stages: dict[StageName, StageResult]
+    image: str
+    predictions: Path | None
+    tests: TestCounts | None
+    probe: ProbeReport | None
+
+
+def run_all_stages(
+    client: docker.DockerClient,
+    inputs: StageInputs,
+    limits: Mapping[StageName, engine.Limits],
+    workdir: Path,
+    progress: Progress,
+) -> SandboxOutcome:
+    """Install, then train, predict, test and serve in fresh containers."""
+    progress("install: the submission's requirements")
+    install, image = _install(client, inputs, progress)
+    if install.verdict == "failed":
+        skipped = not_run("install failed: the submission's requirements could not be installed")
+        stages: dict[StageName, StageResult] = {"install": install}
+        stages.update(dict.fromkeys(LATER_STAGES, skipped.result))
+        return SandboxOutcome(stages, inputs.image, None, None, None)
+    inputs = dataclasses.replace(inputs, image=image)
+    with StageRunner(client, inputs, limits, workdir) as runner:
+        return _run(runner, install, progress)
+
+
+def _run(runner: StageRunner, install: StageResult, progress: Progress) -> SandboxOutcome:
+    progress("train")
+    train = runner.train()
+    trained = train.result.verdict == "ok"
+    why = f"train did not succeed ({train.result.verdict})"
+    progress("predict")
+    predict = runner.predict() if trained else not_run(why)
+    progress("test")
+    test = runner.test()
+    progress("serve")
+    serve = run_serve(runner) if trained else None
+    serve_run: StageRun = serve.run if serve else not_run(why)
+    stages: dict[StageName, StageResult] = {
+        "install": install,
+        "train": train.result,
+        "predict": predict.result,
+        "test": test.result,
+        "serve": serve_run.result,
+    }
+    return SandboxOutcome(
+        stages, runner.inputs.image, predict.outputs, test.tests, serve.probe if serve else None
+    )
+
+
+def _install(
+    client: docker.DockerClient, inputs: StageInputs, progress: Progress
+) -> tuple[StageResult, str]:
+    requirements = inputs.submission / "requirements.txt"
+    if not requirements.is_file():
+        return StageResult(verdict="not_run", reason="no requirements.txt"), inputs.image
+    outcome = build_requirements_layer(client, inputs.image, requirements, progress)
+    return _install_result(outcome), outcome.tag or inputs.image
+
+
+def _install_result(outcome: InstallOutcome) -> StageResult:
+    if outcome.ok:
+        reason = "reused the cached image" if outcome.reused else "installed"
+        verdict = "ok"
+    else:
+        reason = "pip could not install requirements.txt (its message is in the log)"
+        verdict = "failed"
+    return StageResult(
+        verdict=verdict,
+        reason=reason,
+        exit_code=0 if outcome.ok else 1,
+        duration_s=round(outcome.duration_s, 3),
+        log_head=outcome.log,
+    )
