@@ -11,4 +11,5 @@ step "ruff check";   .venv/bin/ruff check .
 step "ruff format";  .venv/bin/ruff format --check .
 step "mypy";         .venv/bin/mypy
 step "benchmarks";   .venv/bin/python bench/bench_intake.py
+.venv/bin/python bench/bench_sandbox_build.py
 step "pytest";       .venv/bin/pytest "$@"

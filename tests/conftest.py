@@ -11,8 +11,7 @@ import pytest
 
 from harness.errors import SandboxError
 from harness.sandbox import docker as engine
-
-TEST_IMAGE = os.environ.get("GRADE_TEST_IMAGE", "grade-base:bookworm")
+from harness.sandbox import image
 
 
 @pytest.fixture(scope="session")
@@ -27,12 +26,18 @@ def docker_client() -> Any:
 
 @pytest.fixture(scope="session")
 def sandbox_image(docker_client: Any) -> str:
-    if engine.find_image(docker_client, TEST_IMAGE) is None:
-        message = f"image {TEST_IMAGE} is missing: run `bash sandbox/build-base.sh`"
+    """The current runtime image, as `grade sandbox build` makes it."""
+    try:
+        tag = image.runtime_tag(docker_client)
+    except SandboxError as err:
+        tag, problem = "", err.one_line()
+    else:
+        problem = "" if engine.find_image(docker_client, tag) else f"{tag} is not built"
+    if problem:
         if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return TEST_IMAGE
+            pytest.fail(f"CI must run the Docker tests: {problem}")
+        pytest.skip(f"{problem}: run `grade sandbox build`")
+    return tag
 
 
 @pytest.fixture
