@@ -28,7 +28,8 @@ def test_a_capped_log_keeps_the_head_and_the_tail(chunks: list[bytes]) -> None:
     assert log.total == len(everything)
     assert log.head() == everything[:100].decode("utf-8", "replace")
     if len(everything) <= 150:
-        assert log.head() + log.tail() == everything.decode("utf-8", "replace")
+        # head and tail decode apart: a character split between them is replaced
+        assert log.tail() == everything[100:].decode("utf-8", "replace")
     else:
         assert log.truncated
         assert log.tail().endswith(everything[-50:].decode("utf-8", "replace"))

@@ -123,13 +123,56 @@ def stage_result(outcome: engine.ContainerOutcome, verdict: Verdict, reason: str
     )
 
 
-def fill(command: str) -> str:
-    """The candidate's command with the container paths in its placeholders."""
-    return command.format(**PATHS)
+def fill(command: str, paths: Mapping[str, str] = PATHS) -> str:
+    """The candidate's command with the container (or local) paths in its placeholders."""
+    return command.format(**paths)
 
 
-class StageRunner:
-    """Runs the stages of one submission; owns its volumes and keeper (a context manager)."""
+class StageLogic:
+    """What a stage means, whatever runs it: the verdicts of train, predict and test. A
+    backend supplies `run` (one command under limits) and `fetch_output`."""
+
+    inputs: StageInputs
+
+    def run(self, stage: StageName, command: str, **extra: str) -> StageRun:
+        raise NotImplementedError
+
+    def fetch_output(self, stage: StageName) -> tuple[Path | None, str | None]:
+        """Where the stage's /output landed on the host, or why it could not be read."""
+        raise NotImplementedError
+
+    def train(self) -> StageRun:
+        return self.run("train", self.inputs.contract.commands.train)
+
+    def predict(self) -> StageRun:
+        ran = self.run("predict", self.inputs.contract.commands.predict)
+        if ran.result.verdict != "ok":
+            return ran
+        outputs, problem = self.fetch_output("predict")
+        problem = problem or _check_predictions(outputs, self.inputs)
+        if problem:
+            invalid = ran.result.model_copy(update={"verdict": "invalid_output", "reason": problem})
+            return StageRun(invalid, outputs)
+        return StageRun(ran.result, outputs)
+
+    def test(self) -> StageRun:
+        command = self.inputs.contract.commands.test
+        if not command:
+            return not_run("no test command in assessment.toml")
+        addopts = "--junitxml=/output/junit.xml -p no:cacheprovider"
+        ran = self.run("test", command, PYTEST_ADDOPTS=addopts)
+        outputs, _problem = self.fetch_output("test")
+        counts = _read_junit(outputs / "junit.xml") if outputs else None
+        result = ran.result
+        if counts is not None:
+            summary = f"{counts.passed} passed, {counts.failures + counts.errors} failed"
+            reason = f"{summary}; {result.reason}".rstrip("; ")
+            result = result.model_copy(update={"reason": reason})
+        return StageRun(result, outputs, counts)
+
+
+class StageRunner(StageLogic):
+    """Runs the stages in Docker; owns the volumes and the keeper (a context manager)."""
 
     def __init__(
         self,
@@ -204,36 +247,7 @@ class StageRunner:
         verdict, reason = verdict_of(outcome, self.limits[stage])
         return StageRun(stage_result(outcome, verdict, reason))
 
-    def train(self) -> StageRun:
-        return self.run("train", self.inputs.contract.commands.train)
-
-    def predict(self) -> StageRun:
-        ran = self.run("predict", self.inputs.contract.commands.predict)
-        if ran.result.verdict != "ok":
-            return ran
-        outputs, problem = self._fetch("predict")
-        problem = problem or _check_predictions(outputs, self.inputs)
-        if problem:
-            invalid = ran.result.model_copy(update={"verdict": "invalid_output", "reason": problem})
-            return StageRun(invalid, outputs)
-        return StageRun(ran.result, outputs)
-
-    def test(self) -> StageRun:
-        command = self.inputs.contract.commands.test
-        if not command:
-            return not_run("no test command in assessment.toml")
-        addopts = "--junitxml=/output/junit.xml -p no:cacheprovider"
-        ran = self.run("test", command, PYTEST_ADDOPTS=addopts)
-        outputs, _problem = self._fetch("test")
-        counts = _read_junit(outputs / "junit.xml") if outputs else None
-        result = ran.result
-        if counts is not None:
-            summary = f"{counts.passed} passed, {counts.failures + counts.errors} failed"
-            reason = f"{summary}; {result.reason}".rstrip("; ")
-            result = result.model_copy(update={"reason": reason})
-        return StageRun(result, outputs, counts)
-
-    def _fetch(self, stage: StageName) -> tuple[Path | None, str | None]:
+    def fetch_output(self, stage: StageName) -> tuple[Path | None, str | None]:
         """Copy /output out of the keeper into the workdir; a problem is a reason, not a crash."""
         if self.workdir is None:
             return None, None
