@@ -224,7 +224,7 @@ class StageRunner(StageLogic):
             mounts=(engine.Mount(self.inputs.submission, "/submission"), *self._mounts(stage)),
             volumes=self._volumes(stage),
             tmpfs=TMPFS,
-            environment=_environment(fill(command), limits, **extra),
+            environment=environment(fill(command), limits, **extra),
             working_dir="/",  # a working_dir of /work would reset the tmpfs's mode to 0755
             name_hint=stage,
         )
@@ -259,7 +259,7 @@ class StageRunner(StageLogic):
             return None, err.one_line()
 
 
-def _environment(command: str, limits: engine.Limits, **extra: str) -> dict[str, str]:
+def environment(command: str, limits: engine.Limits, **extra: str) -> dict[str, str]:
     """The whole environment of a stage: nothing from the host, documented variables only."""
     threads = str(max(1, int(limits.cpus)))
     return {

@@ -1,0 +1,209 @@
+"""The `local` backend: plain subprocesses with resource limits, for candidates who run the
+self-check where Docker is not installed. Never the default for grading, and a result graded
+with it says so (`provenance.backend = "local"`).
+
+What differs from Docker, and is said so to whoever uses it: the network is NOT cut off, the
+filesystem is NOT read-only (only the working copy is fresh), there is no pids limit beyond
+the user's own, and memory is capped per process (RLIMIT_AS), not per stage. Timeouts, the
+output cap, file sizes and core dumps are enforced as in Docker.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import io
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+from harness.models import StageName
+from harness.sandbox.docker import ContainerOutcome, Limits
+from harness.sandbox.logs import CappedLog
+from harness.sandbox.stages import (
+    DEFAULT_LIMITS,
+    StageInputs,
+    StageLogic,
+    StageRun,
+    environment,
+    fill,
+    stage_result,
+    verdict_of,
+)
+
+PR_SET_CHILD_SUBREAPER = 36
+DIFFERENCES = (
+    "the local backend does not cut the network, does not make the filesystem read-only "
+    "and caps memory per process, not per stage: a submission that passes here may still "
+    "fail in the grading sandbox"
+)
+
+
+class LocalRunner(StageLogic):
+    """Runs each stage as a subprocess in a fresh copy of the submission under `workdir`."""
+
+    def __init__(
+        self,
+        inputs: StageInputs,
+        workdir: Path,
+        limits: Mapping[StageName, Limits] | None = None,
+    ) -> None:
+        self.inputs = inputs
+        self.limits = {**DEFAULT_LIMITS, **(limits or {})}
+        self.workdir = workdir
+        self.artifacts = workdir / "artifacts"
+        self.output = workdir / "output"
+        self.paths = {
+            "data": str(inputs.data),
+            "artifacts": str(self.artifacts),
+            "input": str(inputs.features),
+            "output": str(self.output / "predictions.csv"),
+            "port": "8000",
+        }
+        self.artifacts.mkdir(parents=True, exist_ok=True)
+        self.output.mkdir(parents=True, exist_ok=True)
+
+    def run(self, stage: StageName, command: str, **extra: str) -> StageRun:
+        work = self.workdir / f"work-{stage}"
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.copytree(self.inputs.submission, work, symlinks=True)
+        limits = self.limits[stage]
+        env = environment(fill(command, self.paths), limits, **extra)
+        env |= {"PATH": _path(), "HOME": str(self.workdir)}
+        extra_addopts = extra.get("PYTEST_ADDOPTS", "")
+        if extra_addopts:
+            env["PYTEST_ADDOPTS"] = extra_addopts.replace("/output/", f"{self.output}/")
+        outcome = run_process(env["GRADE_COMMAND"], work, env, limits)
+        verdict, reason = verdict_of(outcome, limits)
+        return StageRun(stage_result(outcome, verdict, reason))
+
+    def fetch_output(self, stage: StageName) -> tuple[Path | None, str | None]:
+        return self.output, None
+
+
+def run_process(command: str, cwd: Path, env: dict[str, str], limits: Limits) -> ContainerOutcome:
+    """One shell command in its own process group, under the harness's deadline."""
+    log = CappedLog()
+    _become_subreaper()
+    started = time.monotonic()
+    process = subprocess.Popen(
+        ["sh", "-c", command],
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        preexec_fn=lambda: _set_rlimits(limits),  # before exec: no threads in the child yet
+    )
+    reader = _Reader(process, log, limits.max_output_bytes)
+    reader.start()
+    killed_for = _wait(process, reader, started + limits.timeout_s)
+    _reap_strays()
+    reader.join(timeout=5)
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ContainerOutcome(
+        exit_code=_exit_code(process.returncode),
+        timed_out=killed_for == "timeout",
+        oom_killed=False,
+        output_limit=killed_for == "output",
+        duration_s=time.monotonic() - started,
+        peak_memory_mb=usage.ru_maxrss / 1024,
+        log=log,
+    )
+
+
+def _wait(process: subprocess.Popen[bytes], reader: _Reader, deadline: float) -> str | None:
+    while process.poll() is None:
+        if reader.over_limit or time.monotonic() >= deadline:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            return "output" if reader.over_limit else "timeout"
+        time.sleep(0.05)
+    with contextlib.suppress(ProcessLookupError):  # what it left in its group goes too
+        os.killpg(process.pid, signal.SIGKILL)
+    return None
+
+
+def _become_subreaper() -> None:
+    """Linux: orphans of the stage (a daemon that called setsid) become our children, so
+    `_reap_strays` can end them. Elsewhere they may outlive the stage."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+def _reap_strays() -> None:
+    """Kill and reap every remaining child of this process: what a stage left running."""
+    for _ in range(50):
+        strays = _children(os.getpid())
+        if not strays:
+            return
+        for pid in strays:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+
+
+def _children(parent: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == parent:
+                found.append(int(stat.parent.name))
+    return found
+
+
+def _path() -> str:
+    """The user's PATH, with the interpreter running grade first: `python` in a command is
+    the environment the candidate installed grade (and their requirements) into."""
+    return os.pathsep.join(
+        [str(Path(sys.executable).parent), os.environ.get("PATH", "/usr/bin:/bin")]
+    )
+
+
+def _exit_code(returncode: int) -> int:
+    """A process killed by a signal reports -N; as in a container, that is 128 + N."""
+    return 128 - returncode if returncode < 0 else returncode
+
+
+def _set_rlimits(limits: Limits) -> None:
+    memory = limits.memory_mb * 1024 * 1024
+    size = limits.file_size_mb * 1024 * 1024
+    cpu = int(limits.timeout_s) + 30
+    for kind, value in (
+        (resource.RLIMIT_AS, memory),
+        (resource.RLIMIT_FSIZE, size),
+        (resource.RLIMIT_CORE, 0),
+        (resource.RLIMIT_NOFILE, limits.open_files),
+        (resource.RLIMIT_CPU, cpu),
+    ):
+        resource.setrlimit(kind, (value, value))
+
+
+class _Reader(threading.Thread):
+    def __init__(self, process: subprocess.Popen[bytes], log: CappedLog, limit: int) -> None:
+        super().__init__(daemon=True)
+        self.process = process
+        self.log = log
+        self.limit = limit
+        self.over_limit = False
+
+    def run(self) -> None:
+        stream = self.process.stdout
+        assert isinstance(stream, io.BufferedReader)
+        while chunk := stream.read1(65536):
+            self.log.add(chunk)
+            if self.log.total > self.limit:
+                self.over_limit = True
+                return

@@ -1,0 +1,78 @@
+"""The local backend (no Docker): the same stage logic and verdicts, with rlimits and the
+harness's own deadline. It runs on any machine, so these tests never skip."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness.contract import load_contract
+from harness.sandbox.limits import apply_overrides, parse_overrides
+from harness.sandbox.local import LocalRunner
+from harness.sandbox.stages import DEFAULT_LIMITS, StageInputs
+from tests.churn_data import write_churn_data
+
+ROOT = Path(__file__).parents[1]
+ADVERSARIAL = ROOT / "tests" / "adversarial"
+EXAMPLE = ROOT / "examples" / "submissions" / "customer-churn"
+
+
+@pytest.fixture(scope="module")
+def churn(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return write_churn_data(tmp_path_factory.mktemp("churn"))
+
+
+def runner(submission: Path, churn: tuple[Path, Path], work: Path, *limits: str) -> LocalRunner:
+    data, features = churn
+    inputs = StageInputs(
+        submission=submission,
+        data=data,
+        features=features,
+        contract=load_contract(submission),
+        image="",
+    )
+    return LocalRunner(inputs, work, apply_overrides(DEFAULT_LIMITS, parse_overrides(limits)))
+
+
+def test_the_example_trains_and_predicts(tmp_path: Path, churn: tuple[Path, Path]) -> None:
+    local = runner(EXAMPLE, churn, tmp_path)
+    trained = local.train()
+    assert trained.result.verdict == "ok", trained.result.log_tail
+    predicted = local.predict()
+    assert predicted.result.verdict == "ok", predicted.result.reason
+    assert predicted.outputs is not None
+    lines = (predicted.outputs / "predictions.csv").read_text().splitlines()
+    assert lines[0].startswith("row_id,prediction") and len(lines) == 121
+
+
+@pytest.mark.parametrize(
+    ("case", "limits", "verdict", "log"),
+    [
+        ("infinite-loop-train", ["train.timeout=2"], "timeout", ""),
+        ("gigabyte-of-output", [], "output_limit", "bytes dropped"),
+        ("huge-single-file", [], "failed", "File too large"),
+        ("memory-bomb", ["train.memory=256"], "failed", "MemoryError"),
+        ("daemon-outlives-main", [], "ok", "main process done"),
+    ],
+)
+def test_hostile_cases_end_in_the_right_verdict(
+    tmp_path: Path, churn: tuple[Path, Path], case: str, limits: list[str], verdict: str, log: str
+) -> None:
+    local = runner(ADVERSARIAL / case / "submission", churn, tmp_path, *limits)
+    result = local.run("train", local.inputs.contract.commands.train).result
+    assert result.verdict == verdict, (result.reason, result.log_tail[-500:])
+    assert log in result.log_head + result.log_tail
+    assert _processes_mentioning(str(tmp_path)) == [], "a process of the stage outlived it"
+
+
+def _processes_mentioning(text: str) -> list[str]:
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            command = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if text in command:
+            found.append(command)
+    return found
