@@ -19,7 +19,7 @@ from rich.console import Console
 
 from harness import __version__
 from harness.errors import HarnessError
-from harness.models import schema_text
+from harness.models import Backend, schema_text
 from harness.pipeline import inspect_submission, sandbox_submission
 from harness.sandbox import docker as engine
 from harness.sandbox.doctor import diagnose
@@ -163,17 +163,27 @@ def clean() -> None:
     metavar="STAGE.KEY=VALUE",
     help="Override a limit: train.timeout=600, predict.memory=1024, cpus, pids.",
 )
+@click.option(
+    "--backend",
+    type=click.Choice(["docker", "local"]),
+    default="docker",
+    show_default=True,
+    help="local: plain subprocesses, for machines without Docker.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for machines instead.")
 @verbose_option
 @reports_errors
 def run_stages(
-    submission: Path, data: Path, features: Path, limits: tuple[str, ...], as_json: bool
+    submission: Path,
+    data: Path,
+    features: Path,
+    limits: tuple[str, ...],
+    backend: Backend,
+    as_json: bool,
 ) -> None:
     """Run SUBMISSION's stages (install, train, predict, test, serve) in the sandbox."""
     with sigterm_unwinds():
-        report = sandbox_submission(
-            submission, data, features, list(limits), _progress if not as_json else _quiet
-        )
+        report = sandbox_submission(submission, data, features, list(limits), _progress, backend)
     if as_json:
         click.echo(report.model_dump_json(indent=2))
     else:
@@ -182,10 +192,6 @@ def run_stages(
 
 def _progress(message: str) -> None:
     click.echo(f"grade: {message}", err=True)
-
-
-def _quiet(_message: str) -> None:
-    return None
 
 
 def main() -> None:

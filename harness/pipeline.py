@@ -16,10 +16,12 @@ from harness.contract import Contract
 from harness.errors import HarnessError, SandboxError
 from harness.intake import IntakeLimits, intake
 from harness.inventory import Inventory, take_inventory
-from harness.models import Frozen, StageLimits, StageName, StageResult, SubmissionInfo
+from harness.models import Backend, Frozen, StageLimits, StageName, StageResult, SubmissionInfo
 from harness.sandbox import docker as engine
 from harness.sandbox import image
+from harness.sandbox.docker import Limits
 from harness.sandbox.limits import apply_overrides, parse_overrides, recorded
+from harness.sandbox.local import DIFFERENCES, run_local_stages
 from harness.sandbox.session import run_all_stages
 from harness.sandbox.stages import DEFAULT_LIMITS, StageInputs
 
@@ -53,7 +55,8 @@ class SandboxReport(Frozen):
     """What the sandbox stages of one submission did, without checks or scores yet."""
 
     submission: SubmissionInfo
-    image: str
+    backend: Backend
+    image: str | None
     limits: dict[StageName, StageLimits]
     stages: dict[StageName, StageResult]
 
@@ -64,10 +67,14 @@ def sandbox_submission(
     features: Path,
     limit_overrides: list[str],
     progress: Callable[[str], None],
+    backend: Backend = "docker",
 ) -> SandboxReport:
-    """Intake, then every sandbox stage in fresh hardened containers."""
+    """Intake, then every sandbox stage in fresh hardened containers (or, with the `local`
+    backend, plain subprocesses: never the default, and the report says so)."""
     limits = apply_overrides(DEFAULT_LIMITS, parse_overrides(limit_overrides))
     _require_inputs(data, features)
+    if backend == "local":
+        return _local_submission(zip_path, data, features, limits, progress)
     with tempfile.TemporaryDirectory(prefix="grade-run-") as tmp:
         submission = intake(zip_path, Path(tmp) / "submission")
         client = engine.connect()
@@ -83,9 +90,31 @@ def sandbox_submission(
         outcome = run_all_stages(client, inputs, limits, Path(tmp), progress)
     return SandboxReport(
         submission=submission.info,
+        backend="docker",
         image=outcome.image,
         limits=recorded(limits),
         stages=outcome.stages,
+    )
+
+
+def _local_submission(
+    zip_path: Path,
+    data: Path,
+    features: Path,
+    limits: dict[StageName, Limits],
+    progress: Callable[[str], None],
+) -> SandboxReport:
+    progress(f"warning: {DIFFERENCES}")
+    with tempfile.TemporaryDirectory(prefix="grade-local-") as tmp:
+        submission = intake(zip_path, Path(tmp) / "submission")
+        inputs = StageInputs(submission.unpacked.root, data, features, submission.contract, "")
+        outcome = run_local_stages(inputs, limits, Path(tmp) / "work", progress)
+    return SandboxReport(
+        submission=submission.info,
+        backend="local",
+        image=None,
+        limits=recorded(limits),
+        stages=outcome,
     )
 
 

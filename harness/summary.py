@@ -185,7 +185,8 @@ VERDICT_STYLE = {"ok": "green", "not_run": "dim"}
 
 def print_sandbox_report(report: SandboxReport, console: Console) -> None:
     """Each stage's verdict, duration, peak memory and why."""
-    table = Table(title=f"sandbox run of {report.submission.file} in {report.image}")
+    where = report.image if report.backend == "docker" else "the LOCAL backend (not isolated)"
+    table = Table(title=f"sandbox run of {report.submission.file} in {where}")
     for column in ("stage", "verdict", "time", "peak memory", "why"):
         table.add_column(column)
     for name, stage in report.stages.items():

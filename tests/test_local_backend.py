@@ -3,10 +3,14 @@ harness's own deadline. It runs on any machine, so these tests never skip."""
 
 from __future__ import annotations
 
+import json
+import zipfile
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from harness.cli import cli
 from harness.contract import load_contract
 from harness.sandbox.limits import apply_overrides, parse_overrides
 from harness.sandbox.local import LocalRunner
@@ -76,3 +80,20 @@ def _processes_mentioning(text: str) -> list[str]:
         if text in command:
             found.append(command)
     return found
+
+
+def test_the_command_says_which_backend_ran(tmp_path: Path, churn: tuple[Path, Path]) -> None:
+    zip_path = tmp_path / "example.zip"
+    with zipfile.ZipFile(zip_path, "w") as archive:
+        for path in sorted(EXAMPLE.rglob("*")):
+            if path.is_file():
+                archive.write(path, path.relative_to(EXAMPLE))
+    data, features = churn
+    args = ["sandbox", "run", str(zip_path), "--data", str(data), "--features", str(features)]
+    result = CliRunner().invoke(cli, [*args, "--backend", "local", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["backend"] == "local" and report["image"] is None
+    assert report["stages"]["train"]["verdict"] == "ok"
+    assert report["stages"]["serve"]["verdict"] == "not_run"
+    assert "the local backend does not cut the network" in result.stderr

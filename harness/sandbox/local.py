@@ -21,10 +21,10 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from harness.models import StageName
+from harness.models import StageName, StageResult
 from harness.sandbox.docker import ContainerOutcome, Limits
 from harness.sandbox.logs import CappedLog
 from harness.sandbox.stages import (
@@ -34,6 +34,7 @@ from harness.sandbox.stages import (
     StageRun,
     environment,
     fill,
+    not_run,
     stage_result,
     verdict_of,
 )
@@ -88,6 +89,29 @@ class LocalRunner(StageLogic):
         return self.output, None
 
 
+def run_local_stages(
+    inputs: StageInputs,
+    limits: Mapping[StageName, Limits],
+    workdir: Path,
+    progress: Callable[[str], None],
+) -> dict[StageName, StageResult]:
+    """train, predict and test as subprocesses; install and serve are not run locally."""
+    runner = LocalRunner(inputs, workdir, limits)
+    stages: dict[StageName, StageResult] = {
+        "install": not_run("the local backend uses the environment grade runs in").result
+    }
+    progress("train")
+    stages["train"] = runner.train().result
+    trained = stages["train"].verdict == "ok"
+    progress("predict")
+    why = f"train did not succeed ({stages['train'].verdict})"
+    stages["predict"] = (runner.predict() if trained else not_run(why)).result
+    progress("test")
+    stages["test"] = runner.test().result
+    stages["serve"] = not_run("the local backend does not start or probe services").result
+    return stages
+
+
 def run_process(command: str, cwd: Path, env: dict[str, str], limits: Limits) -> ContainerOutcome:
     """One shell command in its own process group, under the harness's deadline."""
     log = CappedLog()
@@ -108,14 +132,13 @@ def run_process(command: str, cwd: Path, env: dict[str, str], limits: Limits) ->
     killed_for = _wait(process, reader, started + limits.timeout_s)
     _reap_strays()
     reader.join(timeout=5)
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return ContainerOutcome(
         exit_code=_exit_code(process.returncode),
         timed_out=killed_for == "timeout",
         oom_killed=False,
         output_limit=killed_for == "output",
         duration_s=time.monotonic() - started,
-        peak_memory_mb=usage.ru_maxrss / 1024,
+        peak_memory_mb=None,  # getrusage only knows the peak of all children so far
         log=log,
     )
 
