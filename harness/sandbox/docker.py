@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ import requests
 from docker.errors import APIError, DockerException, ImageNotFound, NotFound
 
 from harness.errors import SandboxError
-from harness.sandbox.logs import CappedLog
+from harness.sandbox.logs import CappedLog, LogPump
 
 LABEL = "grade.harness"
 PID_LABEL = "grade.pid"
@@ -236,7 +235,12 @@ def _supervise(container: Any, limits: Limits) -> ContainerOutcome:
     log = CappedLog()
     started = time.monotonic()
     container.start()
-    reader = _LogReader(container, log, limits.max_output_bytes)
+    reader = LogPump(
+        lambda: container.logs(stream=True, follow=True),
+        log,
+        limits.max_output_bytes,
+        vanished=(NotFound, APIError, requests.RequestException, ValueError),
+    )
     reader.start()
     deadline = started + limits.timeout_s
     peak: float | None = None
@@ -304,27 +308,6 @@ def _memory_now_mb(container: Any) -> float | None:
 def _max(a: float | None, b: float | None) -> float | None:
     values = [v for v in (a, b) if v is not None]
     return max(values) if values else None
-
-
-class _LogReader(threading.Thread):
-    """Streams the container's output into a capped log; flags output past the limit."""
-
-    def __init__(self, container: Any, log: CappedLog, limit: int) -> None:
-        super().__init__(daemon=True)
-        self.container = container
-        self.log = log
-        self.limit = limit
-        self.over_limit = False
-
-    def run(self) -> None:
-        try:
-            for chunk in self.container.logs(stream=True, follow=True):
-                self.log.add(chunk)
-                if self.log.total > self.limit:
-                    self.over_limit = True
-                    return
-        except (NotFound, APIError, requests.RequestException, ValueError):
-            return
 
 
 # --- volumes and the keeper ----------------------------------------------------------------

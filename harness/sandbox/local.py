@@ -19,14 +19,13 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from harness.models import StageName, StageResult
 from harness.sandbox.docker import ContainerOutcome, Limits
-from harness.sandbox.logs import CappedLog
+from harness.sandbox.logs import CappedLog, LogPump
 from harness.sandbox.stages import (
     DEFAULT_LIMITS,
     StageInputs,
@@ -127,7 +126,9 @@ def run_process(command: str, cwd: Path, env: dict[str, str], limits: Limits) ->
         start_new_session=True,
         preexec_fn=lambda: _set_rlimits(limits),  # before exec: no threads in the child yet
     )
-    reader = _Reader(process, log, limits.max_output_bytes)
+    stream = process.stdout
+    assert isinstance(stream, io.BufferedReader)
+    reader = LogPump(lambda: iter(lambda: stream.read1(65536), b""), log, limits.max_output_bytes)
     reader.start()
     killed_for = _wait(process, reader, started + limits.timeout_s)
     _reap_strays()
@@ -143,7 +144,7 @@ def run_process(command: str, cwd: Path, env: dict[str, str], limits: Limits) ->
     )
 
 
-def _wait(process: subprocess.Popen[bytes], reader: _Reader, deadline: float) -> str | None:
+def _wait(process: subprocess.Popen[bytes], reader: LogPump, deadline: float) -> str | None:
     while process.poll() is None:
         if reader.over_limit or time.monotonic() >= deadline:
             with contextlib.suppress(ProcessLookupError):
@@ -212,21 +213,3 @@ def _set_rlimits(limits: Limits) -> None:
         (resource.RLIMIT_CPU, cpu),
     ):
         resource.setrlimit(kind, (value, value))
-
-
-class _Reader(threading.Thread):
-    def __init__(self, process: subprocess.Popen[bytes], log: CappedLog, limit: int) -> None:
-        super().__init__(daemon=True)
-        self.process = process
-        self.log = log
-        self.limit = limit
-        self.over_limit = False
-
-    def run(self) -> None:
-        stream = self.process.stdout
-        assert isinstance(stream, io.BufferedReader)
-        while chunk := stream.read1(65536):
-            self.log.add(chunk)
-            if self.log.total > self.limit:
-                self.over_limit = True
-                return

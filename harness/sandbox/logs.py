@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 HEAD_BYTES = 32 * 1024
@@ -52,3 +54,33 @@ class CappedLog:
             dropped = self.total - self.head_bytes - len(data)
             text = f"[... {dropped:,} bytes dropped ...]\n{text}"
         return text
+
+
+class LogPump(threading.Thread):
+    """Streams output into a capped log in the background; flags output past `limit` and
+    stops there (the caller then kills the source). Errors of a source that vanished, given
+    as `vanished`, simply end the stream."""
+
+    def __init__(
+        self,
+        source: Callable[[], Iterable[bytes]],
+        log: CappedLog,
+        limit: int,
+        vanished: tuple[type[BaseException], ...] = (),
+    ) -> None:
+        super().__init__(daemon=True)
+        self.source = source
+        self.log = log
+        self.limit = limit
+        self.vanished = vanished
+        self.over_limit = False
+
+    def run(self) -> None:
+        try:
+            for chunk in self.source():
+                self.log.add(chunk)
+                if self.log.total > self.limit:
+                    self.over_limit = True
+                    return
+        except self.vanished:
+            return
