@@ -23,6 +23,7 @@ from harness.models import Backend, schema_text
 from harness.pipeline import inspect_submission, sandbox_submission
 from harness.sandbox import docker as engine
 from harness.sandbox.doctor import diagnose
+from harness.sandbox.image import current_images
 from harness.sandbox.setup import build_all
 from harness.signals import sigterm_unwinds
 from harness.summary import print_diagnoses, print_inspection, print_sandbox_report
@@ -136,10 +137,11 @@ def doctor() -> None:
 @verbose_option
 @reports_errors
 def clean() -> None:
-    """Remove every container and volume the harness left, and its untagged images."""
+    """Remove every container, volume and network the harness left, and its old images."""
     client = engine.connect()
     removed = engine.sweep(client, everything=True)
-    click.echo(f"removed {removed} containers and volumes")
+    images = engine.remove_old_images(client, current_images(client))
+    click.echo(f"removed {removed} containers, volumes and networks, and {images} old images")
 
 
 @sandbox.command("run")

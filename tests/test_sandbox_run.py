@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from harness.cli import cli
+from harness.sandbox import docker as engine
 from tests.churn_data import write_churn_data
 
 pytestmark = pytest.mark.docker
@@ -115,3 +116,14 @@ def test_a_bad_limit_exits_2_with_one_line(tmp_path: Path, churn: tuple[Path, Pa
     )  # fmt: skip
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "--limit 'train.speed=9': not a limit" in done.stderr
+
+
+def test_clean_removes_old_images_and_keeps_the_runtime(
+    tmp_path: Path, docker_client: Any, sandbox_image: str
+) -> None:
+    (tmp_path / "Dockerfile").write_text(f"FROM {sandbox_image}\nLABEL grade.test=old\n")
+    engine.build_image(docker_client, tmp_path, "grade-runtime:old-for-clean-test", {})
+    done = subprocess.run([GRADE, "sandbox", "clean"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert engine.find_image(docker_client, "grade-runtime:old-for-clean-test") is None
+    assert engine.find_image(docker_client, sandbox_image) is not None

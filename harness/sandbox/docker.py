@@ -397,11 +397,22 @@ def harness_images(client: docker.DockerClient) -> list[Any]:
     return list(client.images.list(filters={"label": LABEL}))
 
 
+def remove_old_images(client: docker.DockerClient, keep: set[str]) -> int:
+    """Remove the harness's images but those tagged in `keep` (the current runtime): old
+    runtimes, and submission layers (caches, rebuilt when needed). Returns how many."""
+    removed = 0
+    for image in harness_images(client):
+        if not keep & set(image.tags):
+            remove_image(client, image.id)
+            removed += 1
+    return removed
+
+
 # --- sweeping ---------------------------------------------------------------------------------
 
 
 def sweep(client: docker.DockerClient, everything: bool = False) -> int:
-    """Remove harness containers and volumes whose owner process is gone (or all, with
+    """Remove harness containers, volumes and networks whose owner process is gone (or all, with
     `everything`, for `grade sandbox clean`). Returns how many were removed."""
     removed = 0
     for container in client.containers.list(all=True, filters={"label": LABEL}):
@@ -411,6 +422,10 @@ def sweep(client: docker.DockerClient, everything: bool = False) -> int:
     for volume in client.volumes.list(filters={"label": LABEL}):
         if everything or _orphaned(volume.attrs.get("Labels") or {}):
             remove_volume(client, volume.name)
+            removed += 1
+    for network in client.networks.list(filters={"label": LABEL}):
+        if everything or _orphaned(network.attrs.get("Labels") or {}):
+            _remove(network.remove)
             removed += 1
     return removed
 

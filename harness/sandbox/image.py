@@ -129,6 +129,14 @@ def runtime_tag_for(base_id: str, sandbox: Path) -> str:
     return f"{RUNTIME_REPOSITORY}:{digest.hexdigest()[:12]}"
 
 
+def current_images(client: docker.DockerClient) -> set[str]:
+    """The tags `grade sandbox clean` keeps: the runtime this checkout builds, if any."""
+    try:
+        return {runtime_tag(client)}
+    except SandboxError:
+        return set()
+
+
 def submission_tag(requirements: bytes, runtime: str) -> str:
     """`grade-sub:<16 hex>`, keyed by the submission's requirements and the runtime tag."""
     digest = hashlib.sha256(requirements + b"\0" + runtime.encode()).hexdigest()
