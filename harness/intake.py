@@ -111,7 +111,6 @@ def unpack(
     """
     limits = limits or IntakeLimits()
     _check_zip_file(zip_path, limits)
-    _check_destination(dest)
     with _open_zip(zip_path) as archive:
         plan = _plan(archive, zip_path.stat().st_size, limits)
         with staged(dest) as staging:
@@ -172,8 +171,10 @@ def _open_zip(zip_path: Path) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(zip_path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as err:
+        reason = _reason(err)
+        detail = "" if reason == "File is not a zip file" else f" ({reason})"
         raise IntakeError(
-            f"{zip_path.name}: not a zip file ({_reason(err)})",
+            f"{zip_path.name}: not a zip file{detail}",
             hint="send the submission folder packed as a .zip",
         ) from err
 
