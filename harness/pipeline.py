@@ -77,8 +77,7 @@ def sandbox_submission(
         return _local_submission(zip_path, data, features, limits, progress)
     with tempfile.TemporaryDirectory(prefix="grade-run-") as tmp:
         submission = intake(zip_path, Path(tmp) / "submission")
-        client = engine.connect()
-        engine.sweep(client)
+        client = engine.connect_and_sweep()
         runtime = _runtime_image(client)
         inputs = StageInputs(
             submission=submission.unpacked.root,

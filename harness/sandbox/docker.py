@@ -29,6 +29,7 @@ from harness.sandbox.logs import CappedLog, LogPump
 LABEL = "grade.harness"
 PID_LABEL = "grade.pid"
 START_LABEL = "grade.started"
+ROLE_LABEL = "grade.role"
 API_TIMEOUT_S = 60
 BUILD_TIMEOUT_S = 1800
 POLL_S = 0.5
@@ -83,7 +84,8 @@ class ContainerSpec:
     network_mode: str = "none"
     working_dir: str = "/"
     user: str = SANDBOX_USER
-    name_hint: str = "stage"
+    role: str = "stage"
+    """What the container is for (a stage's name, keeper, probe), as its `grade.role` label."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,14 @@ def connect() -> docker.DockerClient:
         raise SandboxError(
             f"cannot reach the Docker engine ({_short(err)})", hint=DOCTOR_HINT
         ) from err
+    return client
+
+
+def connect_and_sweep() -> docker.DockerClient:
+    """A client, after sweeping what a harness killed with SIGKILL left behind: every run
+    of stages starts this way."""
+    client = connect()
+    sweep(client)
     return client
 
 
@@ -187,8 +197,7 @@ def _create_args(spec: ContainerSpec) -> dict[str, Any]:
         "image": spec.image,
         "command": list(spec.command),
         "detach": True,
-        "labels": owner_labels(),
-        "name": None,
+        "labels": {**owner_labels(), ROLE_LABEL: spec.role},
         "user": spec.user,
         "working_dir": spec.working_dir,
         "environment": dict(spec.environment),

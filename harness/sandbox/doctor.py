@@ -74,7 +74,7 @@ def _memory_limit(client: docker.DockerClient, base_image: str) -> Diagnosis:
         image=base_image,
         command=("python3", "-c", "b = bytearray(256 * 1024 * 1024)"),
         limits=engine.Limits(timeout_s=60, memory_mb=64, pids=16),
-        name_hint="doctor",
+        role="doctor",
     )
     outcome = engine.run_container(client, spec)
     if outcome.oom_killed or outcome.exit_code == 137:

@@ -60,6 +60,7 @@ class LocalRunner(StageLogic):
         self.workdir = workdir
         self.artifacts = workdir / "artifacts"
         self.output = workdir / "output"
+        self.junit_path = str(self.output / "junit.xml")
         self.paths = {
             "data": str(inputs.data),
             "artifacts": str(self.artifacts),
@@ -77,9 +78,6 @@ class LocalRunner(StageLogic):
         limits = self.limits[stage]
         env = environment(fill(command, self.paths), limits, **extra)
         env |= {"PATH": _path(), "HOME": str(self.workdir)}
-        extra_addopts = extra.get("PYTEST_ADDOPTS", "")
-        if extra_addopts:
-            env["PYTEST_ADDOPTS"] = extra_addopts.replace("/output/", f"{self.output}/")
         outcome = run_process(env["GRADE_COMMAND"], work, env, limits)
         verdict, reason = verdict_of(outcome, limits)
         return StageRun(stage_result(outcome, verdict, reason))

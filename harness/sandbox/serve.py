@@ -138,7 +138,7 @@ def _probe(runner: StageRunner, service: Any, startup_s: float) -> ProbeReport |
         limits=engine.Limits(timeout_s=startup_s + 90, memory_mb=256, pids=32),
         tmpfs={"/tmp": "size=16m,mode=1777"},
         network_mode=f"container:{service.id}",
-        name_hint="probe",
+        role="probe",
     )
     outcome = engine.run_container(runner.client, spec)
     return parse_probe(outcome.log.head() + outcome.log.tail())

@@ -133,6 +133,8 @@ class StageLogic:
     backend supplies `run` (one command under limits) and `fetch_output`."""
 
     inputs: StageInputs
+    junit_path: str
+    """Where the test stage writes its JUnit XML, as the stage's own process sees it."""
 
     def run(self, stage: StageName, command: str, **extra: str) -> StageRun:
         raise NotImplementedError
@@ -159,7 +161,7 @@ class StageLogic:
         command = self.inputs.contract.commands.test
         if not command:
             return not_run("no test command in assessment.toml")
-        addopts = "--junitxml=/output/junit.xml -p no:cacheprovider"
+        addopts = f"--junitxml={self.junit_path} -p no:cacheprovider"
         ran = self.run("test", command, PYTEST_ADDOPTS=addopts)
         outputs, _problem = self.fetch_output("test")
         counts = _read_junit(outputs / "junit.xml") if outputs else None
@@ -173,6 +175,8 @@ class StageLogic:
 
 class StageRunner(StageLogic):
     """Runs the stages in Docker; owns the volumes and the keeper (a context manager)."""
+
+    junit_path = "/output/junit.xml"
 
     def __init__(
         self,
@@ -211,7 +215,7 @@ class StageRunner(StageLogic):
                 engine.VolumeMount(self.artifacts, "/artifacts"),
                 engine.VolumeMount(self.output, "/output"),
             ),
-            name_hint="keeper",
+            role="keeper",
         )
 
     def spec(self, stage: StageName, command: str, **extra: Any) -> engine.ContainerSpec:
@@ -226,7 +230,7 @@ class StageRunner(StageLogic):
             tmpfs=TMPFS,
             environment=environment(fill(command), limits, **extra),
             working_dir="/",  # a working_dir of /work would reset the tmpfs's mode to 0755
-            name_hint=stage,
+            role=stage,
         )
 
     def _mounts(self, stage: StageName) -> tuple[engine.Mount, ...]:
@@ -323,7 +327,6 @@ def stage_runner(
     inputs: StageInputs, workdir: Path, limits: Mapping[StageName, engine.Limits] | None = None
 ) -> Iterator[StageRunner]:
     """Connect, sweep what a killed harness left behind, and run stages in a clean set-up."""
-    client = engine.connect()
-    engine.sweep(client)
+    client = engine.connect_and_sweep()
     with StageRunner(client, inputs, limits, workdir) as runner:
         yield runner
