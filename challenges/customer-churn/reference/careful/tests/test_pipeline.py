@@ -27,10 +27,11 @@ def test_training_writes_model_and_metadata(model_dir: Path) -> None:
     assert (model_dir / train.MODEL_FILE).exists()
     assert metadata["features"] == train.FEATURES
     assert 0.0 <= metadata["cv_roc_auc"] <= 1.0
-    assert metadata["cv_method"].startswith("3-fold GroupKFold")
+    assert metadata["cv_method"] == "3-fold stratified CV"
+    assert metadata["excluded_as_leaky"] == ["retention_calls"]
 
 
-def test_predict_cli_one_row_per_row_id(
+def test_predict_cli_one_row_per_customer(
     model_dir: Path, scoring_frame: pd.DataFrame, tmp_path: Path
 ) -> None:
     input_csv = tmp_path / "input.csv"
@@ -40,8 +41,8 @@ def test_predict_cli_one_row_per_row_id(
     assert predict.main(args) == 0
 
     result = pd.read_csv(output_csv)
-    assert list(result.columns) == ["row_id", "prediction", "probability"]
-    assert result["row_id"].tolist() == scoring_frame["row_id"].tolist()
+    assert list(result.columns) == ["customer_id", "prediction", "probability"]
+    assert result["customer_id"].tolist() == scoring_frame["customer_id"].tolist()
     assert set(result["prediction"]) <= {0, 1}
     assert result["probability"].between(0, 1).all()
 
@@ -67,7 +68,17 @@ def test_predict_rejects_missing_column(
         predict.predict_frame(pipeline, scoring_frame.drop(columns="contract"))
 
     bad_csv = tmp_path / "bad.csv"
-    scoring_frame.drop(columns="row_id").to_csv(bad_csv, index=False)
+    scoring_frame.drop(columns="customer_id").to_csv(bad_csv, index=False)
     args = ["--model", str(model_dir), "--input", str(bad_csv), "--output", str(tmp_path / "p.csv")]
     assert predict.main(args) == 2
     assert not (tmp_path / "p.csv").exists()
+
+
+def test_retention_calls_never_change_a_prediction(
+    model_dir: Path, scoring_frame: pd.DataFrame
+) -> None:
+    """The leak guard: calls are logged after notice, so they must not move the score."""
+    pipeline, threshold = predict.load_model(model_dir)
+    before = predict.predict_frame(pipeline, scoring_frame, threshold)
+    after = predict.predict_frame(pipeline, scoring_frame.assign(retention_calls=3), threshold)
+    pd.testing.assert_frame_equal(before, after)

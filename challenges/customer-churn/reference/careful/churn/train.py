@@ -15,7 +15,7 @@ import sklearn
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GroupKFold, cross_val_score
+from sklearn.model_selection import StratifiedKFold, cross_val_score
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
@@ -24,6 +24,7 @@ from churn.features import (
     CATEGORICAL_FEATURES,
     FEATURES,
     ID_COLUMN,
+    LEAKY_COLUMNS,
     NUMERIC_FEATURES,
     TARGET_COLUMN,
     clean_features,
@@ -42,7 +43,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Train the customer churn model.")
     parser.add_argument("--data", type=Path, required=True, help="folder with train.csv (or a CSV)")
     parser.add_argument("--out", type=Path, required=True, help="folder to write the model to")
-    parser.add_argument("--folds", type=int, default=5, help="GroupKFold splits for the estimate")
+    parser.add_argument("--folds", type=int, default=5, help="cross-validation folds for the estimate")
     return parser.parse_args(argv)
 
 
@@ -59,7 +60,11 @@ def load_training_data(path: Path) -> pd.DataFrame:
         logger.warning("dropping %d rows with a missing/invalid label or id", int((~valid).sum()))
     df = df.loc[valid].reset_index(drop=True)
     df[TARGET_COLUMN] = df[TARGET_COLUMN].astype(int)
-    logger.info("loaded %d rows, %d customers from %s", len(df), df[ID_COLUMN].nunique(), csv_path)
+    duplicated = int(df[ID_COLUMN].duplicated().sum())
+    if duplicated:
+        logger.warning("%d customers appear more than once; keeping the first row", duplicated)
+        df = df.drop_duplicates(subset=ID_COLUMN).reset_index(drop=True)
+    logger.info("loaded %d customers from %s", len(df), csv_path)
     return df
 
 
@@ -84,18 +89,17 @@ def build_pipeline() -> Pipeline:
     )
 
 
-def grouped_cv_auc(df: pd.DataFrame, n_splits: int) -> list[float]:
-    """ROC AUC per fold, with all rows of a customer kept in the same fold."""
-    n_splits = min(n_splits, int(df[ID_COLUMN].nunique()))
+def cv_auc(df: pd.DataFrame, n_splits: int) -> list[float]:
+    """ROC AUC per fold of a stratified split (one row per customer, so no grouping needed)."""
+    n_splits = min(n_splits, int(df[TARGET_COLUMN].value_counts().min()))
     if n_splits < 2:
-        logger.warning("too few customers for cross-validation; skipping the estimate")
+        logger.warning("too few customers of each class for cross-validation; no estimate")
         return []
     scores = cross_val_score(
         build_pipeline(),
-        df,
+        df.drop(columns=list(LEAKY_COLUMNS), errors="ignore"),
         df[TARGET_COLUMN],
-        groups=df[ID_COLUMN],
-        cv=GroupKFold(n_splits=n_splits),
+        cv=StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=0),
         scoring="roc_auc",
     )
     return [float(s) for s in scores]
@@ -110,26 +114,27 @@ def save_artifacts(pipeline: Pipeline, out_dir: Path, metadata: dict[str, object
 
 
 def train(df: pd.DataFrame, n_splits: int = 5) -> tuple[Pipeline, dict[str, object]]:
-    """Estimate performance with grouped CV, then fit on all rows."""
-    scores = grouped_cv_auc(df, n_splits)
+    """Estimate performance with stratified CV, then fit on all rows (leaky columns dropped)."""
+    scores = cv_auc(df, n_splits)
     valid = [s for s in scores if not np.isnan(s)]
     cv_mean = float(np.mean(valid)) if valid else None
     if cv_mean is not None:
         logger.info(
-            "GroupKFold ROC AUC: %.3f +/- %.3f (%d folds)", cv_mean, np.std(valid), len(valid)
+            "stratified CV ROC AUC: %.3f +/- %.3f (%d folds)", cv_mean, np.std(valid), len(valid)
         )
-    pipeline = build_pipeline().fit(df, df[TARGET_COLUMN])
+    features = df.drop(columns=list(LEAKY_COLUMNS), errors="ignore")
+    pipeline = build_pipeline().fit(features, df[TARGET_COLUMN])
     metadata: dict[str, object] = {
         "model": "LogisticRegression",
         "sklearn_version": sklearn.__version__,
         "features": FEATURES,
+        "excluded_as_leaky": list(LEAKY_COLUMNS),
         "threshold": THRESHOLD,
         "cv_metric": "roc_auc",
-        "cv_method": f"{len(scores)}-fold GroupKFold by {ID_COLUMN}",
+        "cv_method": f"{len(scores)}-fold stratified CV",
         "cv_roc_auc": cv_mean,
         "cv_fold_scores": scores,
-        "n_rows": len(df),
-        "n_customers": int(df[ID_COLUMN].nunique()),
+        "n_customers": len(df),
         "churn_rate": float(df[TARGET_COLUMN].mean()),
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }

@@ -24,24 +24,26 @@ MAX_RECORDS = 10_000
 
 
 class CustomerRecord(BaseModel):
-    """One customer to score. Feature keys are required but may be null; extra keys are ignored."""
+    """One customer to score. Feature keys are required but may be null; extra keys (such as
+    retention_calls, which the model never uses) are ignored. Tenure may arrive as text
+    ("12 months"), as it does in the exports."""
 
     model_config = ConfigDict(extra="ignore")
 
-    row_id: str | int
-    customer_id: str | int | None = None
-    tenure_months: float | None
+    customer_id: str | int
+    tenure_months: float | str | None
     monthly_charges: float | None
     contract: str | None
     payment_method: str | None
     support_tickets: float | None
     region: str | None
+    senior: int | None
 
 
 class Prediction(BaseModel):
     """Churn prediction for one record."""
 
-    row_id: str | int
+    customer_id: str | int
     prediction: int
     probability: float
 

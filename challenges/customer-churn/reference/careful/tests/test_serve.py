@@ -35,24 +35,25 @@ def test_predict_returns_one_prediction_per_record(
     response = client.post("/predict", json=records.to_dict(orient="records"))
     assert response.status_code == 200
     body = response.json()
-    assert [p["row_id"] for p in body] == records["row_id"].tolist()
+    assert [p["customer_id"] for p in body] == records["customer_id"].tolist()
     assert all(0.0 <= p["probability"] <= 1.0 and p["prediction"] in (0, 1) for p in body)
 
 
 @pytest.mark.parametrize(
     "payload",
     [
-        {"row_id": 1},  # not a list
-        [{"row_id": 1, "tenure_months": 3}],  # missing feature keys
+        {"customer_id": 1},  # not a list
+        [{"customer_id": 1, "tenure_months": 3}],  # missing feature keys
         [
             {
-                "row_id": 1,
-                "tenure_months": "ten",
-                "monthly_charges": 1,
+                "customer_id": 1,
+                "tenure_months": 10,
+                "monthly_charges": "lots",
                 "contract": "x",
                 "payment_method": "y",
                 "support_tickets": 0,
                 "region": "z",
+                "senior": 0,
             }
         ],
     ],

@@ -12,12 +12,12 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 
 from churn import configure_logging
-from churn.features import FEATURES, ROW_ID_COLUMN, missing_columns
+from churn.features import FEATURES, ID_COLUMN, missing_columns
 from churn.train import METADATA_FILE, MODEL_FILE, THRESHOLD
 
 logger = logging.getLogger("churn.predict")
 
-REQUIRED_COLUMNS: list[str] = [ROW_ID_COLUMN, *FEATURES]
+REQUIRED_COLUMNS: list[str] = [ID_COLUMN, *FEATURES]
 
 
 class InputValidationError(ValueError):
@@ -28,7 +28,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Parse command-line arguments."""
     parser = argparse.ArgumentParser(description="Score customers with a trained churn model.")
     parser.add_argument("--model", type=Path, required=True, help="folder written by churn.train")
-    parser.add_argument("--input", type=Path, required=True, help="CSV with row_id + features")
+    parser.add_argument("--input", type=Path, required=True, help="CSV with customer_id + features")
     parser.add_argument("--output", type=Path, required=True, help="CSV to write predictions to")
     return parser.parse_args(argv)
 
@@ -57,14 +57,14 @@ def validate_columns(df: pd.DataFrame) -> None:
 def predict_frame(
     pipeline: Pipeline, df: pd.DataFrame, threshold: float = THRESHOLD
 ) -> pd.DataFrame:
-    """Return one row per input row: row_id, prediction (0/1) and churn probability."""
+    """Return one row per input row: customer_id, prediction (0/1) and churn probability."""
     validate_columns(df)
     if df.empty:
-        return pd.DataFrame({ROW_ID_COLUMN: [], "prediction": [], "probability": []})
+        return pd.DataFrame({ID_COLUMN: [], "prediction": [], "probability": []})
     probability = pipeline.predict_proba(df)[:, 1]
     return pd.DataFrame(
         {
-            ROW_ID_COLUMN: df[ROW_ID_COLUMN].to_numpy(),
+            ID_COLUMN: df[ID_COLUMN].to_numpy(),
             "prediction": (probability >= threshold).astype(int),
             "probability": probability.round(6),
         }
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging()
     args = parse_args(argv)
     pipeline, threshold = load_model(args.model)
-    df = pd.read_csv(args.input, dtype={ROW_ID_COLUMN: str})
+    df = pd.read_csv(args.input, dtype={ID_COLUMN: str})
     try:
         predictions = predict_frame(pipeline, df, threshold)
     except InputValidationError as exc:

@@ -8,7 +8,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from churn.features import FEATURES, clean_features, normalise_contract, normalise_text
+from churn.features import (
+    FEATURES,
+    clean_features,
+    normalise_contract,
+    normalise_payment,
+    normalise_text,
+    parse_months,
+)
 
 
 @pytest.mark.parametrize(
@@ -21,6 +28,8 @@ from churn.features import FEATURES, clean_features, normalise_contract, normali
         ("One Year", "one year"),
         ("2 years", "two year"),
         ("Two-Year", "two year"),
+        ("M2M", "month-to-month"),
+        ("12 months", "one year"),
     ],
 )
 def test_contract_spellings_are_normalised(raw: str, expected: str) -> None:
@@ -40,13 +49,14 @@ def test_unknown_contract_is_kept_normalised() -> None:
 def test_clean_features_coerces_numbers_and_drops_extra_columns() -> None:
     raw = pd.DataFrame(
         {
-            "tenure_months": ["12", "oops"],
-            "monthly_charges": [70.5, None],
+            "tenure_months": ["12 months", "unknown"],
+            "monthly_charges": [70.5, 9999.99],
             "contract": ["1 year", "Month-to-month"],
             "payment_method": ["Credit_Card", None],
             "support_tickets": [0, 3],
             "region": ["North ", "south"],
-            "something_new": [1, 2],
+            "senior": [0, 1],
+            "retention_calls": [0, 4],
         }
     )
     cleaned = clean_features(raw)
@@ -55,10 +65,28 @@ def test_clean_features_coerces_numbers_and_drops_extra_columns() -> None:
     assert cleaned["tenure_months"].isna().iloc[1]
     assert cleaned["monthly_charges"].isna().iloc[1]
     assert cleaned["contract"].tolist() == ["one year", "month-to-month"]
-    assert cleaned["payment_method"].iloc[0] == "credit card"
+    assert cleaned["payment_method"].iloc[0] == "card"
     assert cleaned["region"].tolist() == ["north", "south"]
 
 
 def test_clean_features_reports_missing_columns() -> None:
     with pytest.raises(ValueError, match="region"):
         clean_features(pd.DataFrame({c: [1] for c in FEATURES if c != "region"}))
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("Credit card", "card"), ("CARD", "card"), ("e-check", "electronic check"),
+     ("bank_transfer", "bank transfer")],
+)
+def test_payment_spellings_are_normalised(raw: str, expected: str) -> None:
+    assert normalise_payment(raw) == expected
+
+
+@pytest.mark.parametrize(("raw", "expected"), [(12, 12.0), ("7", 7.0), ("30 months", 30.0)])
+def test_months_are_read_from_numbers_and_text(raw: object, expected: float) -> None:
+    assert parse_months(raw) == expected
+
+
+def test_the_leaky_column_is_not_a_feature() -> None:
+    assert "retention_calls" not in FEATURES

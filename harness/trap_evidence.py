@@ -1,0 +1,127 @@
+"""The trap's evidence in numbers: slices, probes, the self-estimate and the code.
+
+Each measure is a value where higher means "leans on the trap", beside the threshold the
+challenge calibrated on its references. These are the numbers `grade challenge validate`
+prints and the data-judgment checks read; words in the write-up are judged separately and
+never outweigh them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from harness.challenges.model import Challenge, EvidenceName, Trap
+from harness.holdout import HoldoutKey, probe_gap, score_slice
+from harness.metrics import find_metric, metric
+from harness.models import Estimate
+from harness.readers.code_marks import Mark, find_marks
+
+CODE_THRESHOLD = 0.5
+
+
+@dataclass(frozen=True)
+class TrapMeasure:
+    """One kind of trap evidence for one submission."""
+
+    kind: EvidenceName
+    value: float | None
+    """Higher leans on the trap more; None when it could not be measured."""
+    threshold: float
+    detail: str
+    """The numbers behind the value, in words."""
+    marks: tuple[Mark, ...] = ()
+
+    @property
+    def leaning(self) -> bool | None:
+        """Whether the value says the model leans on the trap (None: unknown)."""
+        return None if self.value is None else self.value > self.threshold
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """What one submission gave: its predictions on the holdout, its estimate, its code."""
+
+    predictions: pd.DataFrame | None
+    estimate: Estimate | None
+    code: Path
+
+
+def measure(kind: EvidenceName, challenge: Challenge, trap: Trap, key: HoldoutKey,
+            submitted: Submitted) -> TrapMeasure:  # fmt: skip
+    """The named kind of evidence; predictions that are missing make it unknown."""
+    if kind == "code":
+        return _code(trap, submitted.code)
+    if kind == "writeup":
+        return TrapMeasure(kind, None, CODE_THRESHOLD, "the write-up is read by its own check")
+    if submitted.predictions is None:
+        return TrapMeasure(kind, None, _threshold(trap, kind), "no predictions to measure")
+    if kind == "slices":
+        return _slices(trap, key, submitted.predictions)
+    if kind == "probes":
+        return _probes(challenge, trap, key, submitted.predictions)
+    return _estimate(trap, key, submitted)
+
+
+def _threshold(trap: Trap, kind: EvidenceName) -> float:
+    spec = getattr(trap, kind, None)
+    return float(spec.threshold) if spec is not None else CODE_THRESHOLD
+
+
+def _slices(trap: Trap, key: HoldoutKey, predictions: pd.DataFrame) -> TrapMeasure:
+    spec = trap.slices
+    assert spec is not None  # load_trap refuses evidence without its section
+    scorer = metric(spec.metric)
+    base = score_slice(key, predictions, scorer, spec.baseline)
+    against = score_slice(key, predictions, scorer, spec.against)
+    if base.value is None or against.value is None:
+        return TrapMeasure("slices", None, spec.threshold, f"{spec.metric} not computable")
+    gap = scorer.worse_by(against.value, than=base.value)
+    if spec.relative:
+        gap /= max(abs(base.value), 1e-9)
+    detail = (f"{spec.metric} {base.value:.3f} on {spec.baseline}, {against.value:.3f} on "
+              f"{spec.against}: {'relative ' if spec.relative else ''}gap {gap:+.3f}")  # fmt: skip
+    return TrapMeasure("slices", gap, spec.threshold, detail)
+
+
+def _probes(challenge: Challenge, trap: Trap, key: HoldoutKey,
+            predictions: pd.DataFrame) -> TrapMeasure:  # fmt: skip
+    assert trap.probes is not None
+    gap = probe_gap(key, predictions, challenge)
+    pairs = key.probes["pair"].nunique()
+    unit = "probability" if challenge.probability else "relative prediction"
+    detail = f"mean {unit} difference within {pairs} probe pairs: " + (
+        "not computable" if gap is None else f"{gap:.3f}"
+    )
+    return TrapMeasure("probes", gap, trap.probes.threshold, detail)
+
+
+def _estimate(trap: Trap, key: HoldoutKey, submitted: Submitted) -> TrapMeasure:
+    assert trap.estimate is not None
+    threshold = trap.estimate.threshold
+    claimed = submitted.estimate
+    scorer = find_metric(claimed.metric) if claimed else None
+    if claimed is None or scorer is None or submitted.predictions is None:
+        what = f"the metric {claimed.metric!r}" if claimed else "no estimate"
+        return TrapMeasure("estimate", None, threshold, f"{what}: not one the harness computes")
+    actual = score_slice(key, submitted.predictions, scorer, trap.primary_slice)
+    if actual.value is None:
+        return TrapMeasure("estimate", None, threshold, f"{scorer.name} not computable")
+    optimism = scorer.worse_by(actual.value, than=claimed.value)
+    if not scorer.higher_is_better:
+        optimism /= max(abs(actual.value), 1e-9)
+    detail = (f"claimed {scorer.name} {claimed.value:g}, measured {actual.value:.3f} on "
+              f"{actual.slice}: optimism {optimism:+.3f}")  # fmt: skip
+    return TrapMeasure("estimate", optimism, threshold, detail)
+
+
+def _code(trap: Trap, root: Path) -> TrapMeasure:
+    spec = trap.code
+    marks = find_marks(root, set(spec.names), set())
+    value = 0.0 if marks else 1.0
+    wanted = ", ".join(spec.names) or "nothing"
+    detail = (f"uses {', '.join(sorted({m.text for m in marks}))}" if marks
+              else f"none of {wanted} in the code")  # fmt: skip
+    return TrapMeasure("code", value, CODE_THRESHOLD, detail, tuple(marks))
