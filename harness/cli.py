@@ -8,6 +8,7 @@ traceback); 130 interrupted (SIGINT), 143 terminated (SIGTERM): containers are r
 from __future__ import annotations
 
 import functools
+import json
 import sys
 import traceback
 from collections.abc import Callable
@@ -18,9 +19,14 @@ import click
 from rich.console import Console
 
 from harness import __version__
+from harness.challenge_summary import print_catalog, print_validation
+from harness.challenges.bundle import pack
+from harness.challenges.catalog import ENV_VAR, load_catalog
+from harness.challenges.scaffold import scaffold
+from harness.challenges.validation import validate
 from harness.errors import HarnessError
 from harness.models import Backend, schema_text
-from harness.pipeline import inspect_submission, sandbox_submission
+from harness.pipeline import RunOptions, inspect_submission, sandbox_submission
 from harness.sandbox import docker as engine
 from harness.sandbox.doctor import diagnose
 from harness.sandbox.image import current_images
@@ -144,19 +150,26 @@ def clean() -> None:
     click.echo(f"removed {removed} containers, volumes and networks, and {images} old images")
 
 
+challenges_option = click.option(
+    "--challenges",
+    "challenge_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help=f"A folder of challenges, searched before {ENV_VAR} and the bundled examples.",
+)
+
+
 @sandbox.command("run")
 @click.argument("submission", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
     "--data",
-    required=True,
     type=click.Path(path_type=Path, file_okay=False),
-    help="Folder with the public training data (train.csv).",
+    help="Folder with the training data (train.csv); default: the challenge's public data.",
 )
 @click.option(
     "--features",
-    required=True,
     type=click.Path(path_type=Path, dir_okay=False),
-    help="The features CSV that predict gets.",
+    help="The features CSV predict gets; default: the holdout, or the public sample.",
 )
 @click.option(
     "--limit",
@@ -172,24 +185,108 @@ def clean() -> None:
     show_default=True,
     help="local: plain subprocesses, for machines without Docker.",
 )
+@challenges_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for machines instead.")
 @verbose_option
 @reports_errors
 def run_stages(
     submission: Path,
-    data: Path,
-    features: Path,
+    data: Path | None,
+    features: Path | None,
     limits: tuple[str, ...],
     backend: Backend,
+    challenge_dirs: tuple[Path, ...],
     as_json: bool,
 ) -> None:
     """Run SUBMISSION's stages (install, train, predict, test, serve) in the sandbox."""
+    options = RunOptions(load_catalog(challenge_dirs), data, features, limits, backend)
     with sigterm_unwinds():
-        report = sandbox_submission(submission, data, features, list(limits), _progress, backend)
+        report = sandbox_submission(submission, options, _progress)
     if as_json:
         click.echo(report.model_dump_json(indent=2))
     else:
         print_sandbox_report(report, Console())
+
+
+@cli.group()
+def challenge() -> None:
+    """Challenges: list them, validate one, pack its candidate bundle, scaffold a new one."""
+
+
+@challenge.command("list")
+@challenges_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for machines instead.")
+@verbose_option
+@reports_errors
+def list_challenges(challenge_dirs: tuple[Path, ...], as_json: bool) -> None:
+    """List the challenges on the search path."""
+    catalog = load_catalog(challenge_dirs)
+    if as_json:
+        rows = [c.model_dump(mode="json") for c in catalog.challenges.values()]
+        click.echo(json.dumps(rows, indent=2))
+    else:
+        print_catalog(catalog, Console())
+
+
+@challenge.command("validate")
+@click.argument("challenge_ids", metavar="ID...", nargs=-1, required=True)
+@click.option(
+    "--seeds",
+    default=5,
+    show_default=True,
+    type=click.IntRange(1, 20),
+    help="Generator seeds to run the references on (the committed one first).",
+)
+@challenges_option
+@verbose_option
+@reports_errors
+def validate_challenge(challenge_ids: tuple[str, ...], seeds: int,
+                       challenge_dirs: tuple[Path, ...]) -> None:  # fmt: skip
+    """Prove challenge ID works: data regenerate, nothing private leaks, references separate."""
+    catalog = load_catalog(challenge_dirs)
+    chosen = [catalog.get(challenge_id) for challenge_id in challenge_ids]
+    valid = True
+    with sigterm_unwinds():
+        for one in chosen:
+            validation = validate(one, seeds, _progress)
+            print_validation(validation, Console())
+            valid = valid and validation.ok
+    if not valid:
+        click.get_current_context().exit(1)
+
+
+@challenge.command("pack")
+@click.argument("challenge_id", metavar="ID")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Where to write the candidate bundle (.zip).",
+)
+@challenges_option
+@verbose_option
+@reports_errors
+def pack_challenge(challenge_id: str, out: Path, challenge_dirs: tuple[Path, ...]) -> None:
+    """Write the candidate bundle of challenge ID: brief, data, contract, self-check."""
+    names = pack(load_catalog(challenge_dirs).get(challenge_id), out)
+    click.echo(f"wrote {out} ({len(names)} files: {', '.join(names)}); nothing private in it")
+
+
+@challenge.command("new")
+@click.argument("challenge_id", metavar="ID")
+@click.option(
+    "--in",
+    "parent",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The (private) folder of challenges to create it in.",
+)
+@verbose_option
+@reports_errors
+def new_challenge(challenge_id: str, parent: Path) -> None:
+    """Scaffold challenge ID in a folder, with a toy generator that already runs."""
+    files = scaffold(challenge_id, parent)
+    click.echo(f"created {parent / challenge_id} ({len(files)} files); next: its README.md")
 
 
 def _progress(message: str) -> None:

@@ -7,22 +7,36 @@ sandbox stages. Checks, scoring and the report come next.
 
 from __future__ import annotations
 
+import dataclasses
+import shutil
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from harness.challenges.catalog import Catalog
+from harness.challenges.model import Challenge
 from harness.contract import Contract
 from harness.errors import HarnessError, SandboxError
+from harness.holdout import HOLDOUT
 from harness.intake import IntakeLimits, intake
 from harness.inventory import Inventory, take_inventory
-from harness.models import Backend, Frozen, StageLimits, StageName, StageResult, SubmissionInfo
+from harness.models import (
+    Backend,
+    ChallengeRef,
+    Frozen,
+    StageLimits,
+    StageName,
+    StageResult,
+    SubmissionInfo,
+)
 from harness.sandbox import docker as engine
 from harness.sandbox import image
 from harness.sandbox.docker import Limits
 from harness.sandbox.limits import apply_overrides, parse_overrides, recorded
 from harness.sandbox.local import DIFFERENCES, run_local_stages
-from harness.sandbox.session import run_all_stages
+from harness.sandbox.session import SandboxOutcome, run_all_stages
 from harness.sandbox.stages import DEFAULT_LIMITS, StageInputs
 
 
@@ -55,66 +69,95 @@ class SandboxReport(Frozen):
     """What the sandbox stages of one submission did, without checks or scores yet."""
 
     submission: SubmissionInfo
+    challenge: ChallengeRef
     backend: Backend
     image: str | None
     limits: dict[StageName, StageLimits]
     stages: dict[StageName, StageResult]
 
 
+@dataclass(frozen=True)
+class RunOptions:
+    """How to run a submission: against which challenges, inputs and limits, on which backend."""
+
+    catalog: Catalog
+    data: Path | None = None
+    """The training data folder; by default the challenge's public data."""
+    features: Path | None = None
+    """The features `predict` gets; by default the holdout, or the public sample without it."""
+    limit_overrides: tuple[str, ...] = ()
+    backend: Backend = "docker"
+    keep_predictions: Path | None = None
+    """Copy the predictions file here (for the checks, or a challenge's validation)."""
+    skip: frozenset[StageName] = frozenset()
+    """Stages not to run (Docker backend): `test` and `serve` when only predictions matter."""
+
+
 def sandbox_submission(
-    zip_path: Path,
-    data: Path,
-    features: Path,
-    limit_overrides: list[str],
-    progress: Callable[[str], None],
-    backend: Backend = "docker",
+    zip_path: Path, options: RunOptions, progress: Callable[[str], None]
 ) -> SandboxReport:
     """Intake, then every sandbox stage in fresh hardened containers (or, with the `local`
     backend, plain subprocesses: never the default, and the report says so)."""
-    limits = apply_overrides(DEFAULT_LIMITS, parse_overrides(limit_overrides))
-    _require_inputs(data, features)
-    if backend == "local":
-        return _local_submission(zip_path, data, features, limits, progress)
+    parse_overrides(options.limit_overrides)  # a bad --limit fails before anything runs
     with tempfile.TemporaryDirectory(prefix="grade-run-") as tmp:
         submission = intake(zip_path, Path(tmp) / "submission")
-        client = engine.connect_and_sweep()
-        runtime = _runtime_image(client)
-        inputs = StageInputs(
-            submission=submission.unpacked.root,
-            data=data,
-            features=features,
-            contract=submission.contract,
-            image=runtime,
+        challenge = options.catalog.get(submission.contract.challenge)
+        limits = apply_overrides(
+            DEFAULT_LIMITS,
+            parse_overrides([*challenge.limit_overrides(), *options.limit_overrides]),
         )
-        outcome = run_all_stages(client, inputs, limits, Path(tmp), progress)
+        data, features = _inputs(challenge, options)
+        inputs = StageInputs(
+            submission.unpacked.root, data, features, submission.contract, "", challenge.id_column
+        )
+        if options.backend == "local":
+            progress(f"warning: {DIFFERENCES}")
+            stages = run_local_stages(inputs, limits, Path(tmp) / "work", progress)
+            predictions: Path | None = Path(tmp) / "work" / "output" / "predictions.csv"
+            image_name = None
+        else:
+            outcome = _docker_stages(inputs, limits, Path(tmp), progress, options.skip)
+            stages, image_name = outcome.stages, outcome.image
+            predictions = outcome.predictions / "predictions.csv" if outcome.predictions else None
+        _keep(predictions, options.keep_predictions)
     return SandboxReport(
         submission=submission.info,
-        backend="docker",
-        image=outcome.image,
+        challenge=ChallengeRef(id=challenge.id, version=challenge.version),
+        backend=options.backend,
+        image=image_name,
         limits=recorded(limits),
-        stages=outcome.stages,
+        stages=stages,
     )
 
 
-def _local_submission(
-    zip_path: Path,
-    data: Path,
-    features: Path,
+def _docker_stages(
+    inputs: StageInputs,
     limits: dict[StageName, Limits],
+    workdir: Path,
     progress: Callable[[str], None],
-) -> SandboxReport:
-    progress(f"warning: {DIFFERENCES}")
-    with tempfile.TemporaryDirectory(prefix="grade-local-") as tmp:
-        submission = intake(zip_path, Path(tmp) / "submission")
-        inputs = StageInputs(submission.unpacked.root, data, features, submission.contract, "")
-        outcome = run_local_stages(inputs, limits, Path(tmp) / "work", progress)
-    return SandboxReport(
-        submission=submission.info,
-        backend="local",
-        image=None,
-        limits=recorded(limits),
-        stages=outcome,
-    )
+    skip: frozenset[StageName],
+) -> SandboxOutcome:
+    client = engine.connect_and_sweep()
+    runtime = _runtime_image(client)
+    inputs = dataclasses.replace(inputs, image=runtime)
+    return run_all_stages(client, inputs, limits, workdir, progress, skip)
+
+
+def _inputs(challenge: Challenge, options: RunOptions) -> tuple[Path, Path]:
+    data = options.data or challenge.train_data
+    holdout = challenge.folder / HOLDOUT / "features.csv"
+    sample = challenge.train_data / "sample_features.csv"
+    features = options.features or (holdout if holdout.is_file() else sample)
+    _require_inputs(data, features)
+    return data, features
+
+
+def _keep(predictions: Path | None, destination: Path | None) -> None:
+    if destination is None:
+        return
+    destination.unlink(missing_ok=True)
+    if predictions is not None and predictions.is_file():
+        shutil.copyfile(predictions, destination)
 
 
 def _require_inputs(data: Path, features: Path) -> None:

@@ -259,7 +259,7 @@ threshold = 0.12
 threshold = 0.08
 
 [estimate]
-threshold = 0.10
+threshold = 0.12
 
 [code]
 columns = ["retention_calls"]

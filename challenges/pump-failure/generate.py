@@ -75,7 +75,7 @@ def pump(rng: Rng) -> Row:
         "motor_kw": round(max(flow * rng.uniform(0.07, 0.11), 2.2), 1),
         "hidden": hidden,
         "risk": -1.9 + hidden + MODELS[model][0] + 0.05 * (age - 16),
-        "vibration_base": max(1.0, 3.2 + 0.45 * hidden + rng.normal(0.0, 0.5)),
+        "vibration_base": max(1.0, 3.2 + 0.12 * hidden + rng.normal(0.0, 0.6)),
         "temp_base": rng.normal(58.0, 5.0),
         "pressure_base": min(max(rng.normal(4.8, 1.3), 1.2), 9.5),
         "hours": rng.integer(0, 18000),
@@ -89,7 +89,7 @@ def reading(rng: Rng, unit: Row) -> tuple[Row, int]:
     days = rng.integer(5, 420)
     logit = float(unit["risk"]) + 0.00004 * (hours - 12000) + 0.002 * (days - 180)  # type: ignore[arg-type]
     failed = 1 if rng.chance(sigmoid(logit)) else 0
-    vibration = float(unit["vibration_base"]) + 0.7 * failed + rng.normal(0.0, 0.6)  # type: ignore[arg-type]
+    vibration = float(unit["vibration_base"]) + 0.4 * failed + rng.normal(0.0, 0.6)  # type: ignore[arg-type]
     row: Row = {
         "model": unit["model"],
         "site": unit["site"],
@@ -99,7 +99,7 @@ def reading(rng: Rng, unit: Row) -> tuple[Row, int]:
         "runtime_hours": hours,
         "days_since_service": days,
         "vibration_mm_s": max(0.3, vibration),
-        "bearing_temp_c": float(unit["temp_base"]) + 3.0 * failed + rng.normal(0.0, 2.5),  # type: ignore[arg-type]
+        "bearing_temp_c": float(unit["temp_base"]) + 1.5 * failed + rng.normal(0.0, 2.5),  # type: ignore[arg-type]
         "discharge_pressure_bar": float(unit["pressure_base"]) + rng.normal(0.0, 0.12),  # type: ignore[arg-type]
     }
     return row, failed

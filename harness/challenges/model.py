@@ -52,7 +52,9 @@ class Challenge(Frozen):
 
     @property
     def public(self) -> Path:
-        return self.folder / PUBLIC
+        """`public/` in a challenge folder; the folder itself in a candidate's bundle."""
+        inside = self.folder / PUBLIC
+        return inside if inside.is_dir() else self.folder
 
     @property
     def private(self) -> Path:
@@ -72,6 +74,12 @@ class Challenge(Frozen):
 
     def reference(self, kind: str) -> Path:
         return self.folder / "reference" / kind
+
+    @property
+    def rubric_path(self) -> Path:
+        """A private challenge keeps its rubric in its folder; a bundled one under rubrics/."""
+        own = self.folder / "rubric.toml"
+        return own if own.is_file() else self.folder.parents[1] / "rubrics" / f"{self.id}.toml"
 
     @field_validator("limits")
     @classmethod

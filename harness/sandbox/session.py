@@ -41,8 +41,10 @@ def run_all_stages(
     limits: Mapping[StageName, engine.Limits],
     workdir: Path,
     progress: Progress,
+    skip: frozenset[StageName] = frozenset(),
 ) -> SandboxOutcome:
-    """Install, then train, predict, test and serve in fresh containers."""
+    """Install, then train, predict, test and serve in fresh containers (test and serve
+    can be skipped when only the predictions are wanted)."""
     progress("install: the submission's requirements")
     install, image = _install(client, inputs, progress)
     if install.verdict == "failed":
@@ -52,21 +54,24 @@ def run_all_stages(
         return SandboxOutcome(stages, inputs.image, None, None, None)
     inputs = dataclasses.replace(inputs, image=image)
     with StageRunner(client, inputs, limits, workdir) as runner:
-        return _run(runner, install, progress)
+        return _run(runner, install, progress, skip)
 
 
-def _run(runner: StageRunner, install: StageResult, progress: Progress) -> SandboxOutcome:
+def _run(
+    runner: StageRunner, install: StageResult, progress: Progress, skip: frozenset[StageName]
+) -> SandboxOutcome:
     progress("train")
     train = runner.train()
     trained = train.result.verdict == "ok"
     why = f"train did not succeed ({train.result.verdict})"
     progress("predict")
     predict = runner.predict() if trained else not_run(why)
+    skipped = not_run("skipped: only the predictions were asked for")
     progress("test")
-    test = runner.test()
+    test = skipped if "test" in skip else runner.test()
     progress("serve")
-    serve = run_serve(runner) if trained else None
-    serve_run: StageRun = serve.run if serve else not_run(why)
+    serve = run_serve(runner) if trained and "serve" not in skip else None
+    serve_run: StageRun = serve.run if serve else (skipped if "serve" in skip else not_run(why))
     stages: dict[StageName, StageResult] = {
         "install": install,
         "train": train.result,

@@ -1,0 +1,58 @@
+"""What `grade challenge list` and `grade challenge validate` print."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from harness.challenges.catalog import Catalog
+from harness.challenges.validation import NOISE_FACTOR, Separation, Validation
+
+
+def print_catalog(catalog: Catalog, console: Console) -> None:
+    """One row per challenge, then the search path and anything shadowed."""
+    table = Table("id", "version", "task", "metric", "title", box=None)
+    for challenge in catalog.challenges.values():
+        table.add_row(challenge.id, challenge.version, challenge.task, challenge.metrics[0],
+                      challenge.title)  # fmt: skip
+    console.print(table)
+    console.print(f"search path: {' : '.join(str(r) for r in catalog.roots)}")
+    for challenge_id, folders in catalog.shadowed.items():
+        console.print(f"shadowed: {challenge_id} in {', '.join(map(str, folders))}")
+
+
+def print_validation(validation: Validation, console: Console) -> None:
+    """The references' numbers per seed, the separation of each evidence kind, the problems."""
+    challenge = validation.challenge
+    kinds = [separation.kind for separation in validation.separations]
+    runs = Table("seed", "reference", f"holdout {challenge.metrics[0]}", *kinds, box=None)
+    for run in validation.runs:
+        measures = [_number(run.measures[kind].value) for kind in kinds]
+        runs.add_row(str(run.seed), run.reference, _number(run.holdout), *measures)
+    console.print(f"[bold]{challenge.id}[/] v{challenge.version}: the references on "
+                  f"{len(validation.seeds)} seeds (higher leans on the trap more)")  # fmt: skip
+    console.print(runs)
+    table = Table("evidence", "threshold", "naive margin", "careful margin", "noise", "verdict",
+                  box=None)  # fmt: skip
+    for separation in validation.separations:
+        table.add_row(*_separation_row(separation))
+    console.print(table)
+    console.print(f"a margin is the worst seed's distance from the threshold; it must be > 0 "
+                  f"and at least {NOISE_FACTOR:g}x the noise (the larger seed-to-seed standard "
+                  "deviation of the two references)")  # fmt: skip
+    for problem in validation.problems:
+        console.print(f"[red]problem:[/] {problem}", highlight=False)
+    verdict = "[green]valid[/]" if validation.ok else "[red]NOT valid[/]"
+    console.print(f"{challenge.id}: {verdict}")
+
+
+def _separation_row(separation: Separation) -> tuple[str, ...]:
+    margins = separation.margins
+    naive, careful = ("-", "-") if margins is None else (f"{margins[0]:+.3f}", f"{margins[1]:+.3f}")
+    verdict = "[green]separates[/]" if separation.ok else "[red]does not separate[/]"
+    return (separation.kind, f"{separation.threshold:g}", naive, careful,
+            f"{separation.noise:.3f}", verdict)  # fmt: skip
+
+
+def _number(value: float | None) -> str:
+    return "?" if value is None else f"{value:.3f}"

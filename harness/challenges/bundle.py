@@ -1,0 +1,165 @@
+"""The candidate bundle of a challenge, and the proof that nothing private is in it.
+
+The bundle holds what a candidate needs and nothing more: the brief, the training data, the
+sample features, the public `challenge.toml`, a template `assessment.toml` and how to run
+the self-check. It is checked before it is written: no file from `private/`, no byte
+sequence of any private file, no holdout id.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness import __version__
+from harness.challenges.model import CHALLENGE_FILE, Challenge
+from harness.errors import HarnessError
+from harness.holdout import HOLDOUT
+
+PUBLIC_FILES = ("brief.md", "data/train.csv", "data/sample_features.csv")
+ZIP_DATE = (2020, 1, 1, 0, 0, 0)
+
+
+def bundle_files(challenge: Challenge) -> dict[str, bytes]:
+    """Every file of the candidate bundle, by its name inside the zip."""
+    files: dict[str, bytes] = {}
+    for name in PUBLIC_FILES:
+        path = challenge.public / name
+        if not path.is_file():
+            raise HarnessError(f"{path}: no such file; the challenge's public side is incomplete",
+                               hint="run its generate.py")  # fmt: skip
+        files[name] = path.read_bytes()
+    files[CHALLENGE_FILE] = (challenge.folder / CHALLENGE_FILE).read_bytes()
+    files["assessment.toml"] = template_contract(challenge).encode()
+    files["SELF-CHECK.md"] = self_check_text(challenge).encode()
+    return files
+
+
+@dataclass(frozen=True)
+class Leak:
+    """Something private found in a public file."""
+
+    file: str
+    what: str
+
+
+def find_leaks(challenge: Challenge, files: Mapping[str, bytes]) -> list[Leak]:
+    """Private files by name or by content, and holdout ids, inside the given files."""
+    leaks: list[Leak] = []
+    private = _private_files(challenge)
+    ids = _holdout_ids(challenge)
+    for name, content in files.items():
+        leaks += [Leak(name, f"the bytes of private/{p}") for p, b in private.items()
+                  if b and b in content]  # fmt: skip
+        if name.startswith("private/"):
+            leaks.append(Leak(name, "a file from private/"))
+        found = next((i for i in ids if i.encode() in content), None)
+        if found is not None:
+            leaks.append(Leak(name, f"the holdout id {found}"))
+    return leaks
+
+
+def pack(challenge: Challenge, out: Path) -> list[str]:
+    """Write the bundle zip (deterministic bytes, atomically); refuse if anything leaks."""
+    files = bundle_files(challenge)
+    leaks = find_leaks(challenge, files)
+    if leaks:
+        first = leaks[0]
+        raise HarnessError(f"refusing to pack {challenge.id}: {first.file} holds {first.what}")
+    folder = f"{challenge.id}/"
+    partial = out.with_name(out.name + ".partial")
+    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in sorted(files.items()):
+            info = zipfile.ZipInfo(folder + name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, content)
+    partial.replace(out)
+    return sorted(files)
+
+
+def template_contract(challenge: Challenge) -> str:
+    """A starting `assessment.toml` for this challenge, with every key explained."""
+    metric = challenge.metrics[0]
+    return f"""\
+# How the grader runs your submission. Keep this file at the top of your folder.
+# Placeholders are filled in by the harness: {{data}} (read-only folder with train.csv),
+# {{artifacts}} (kept from train to predict), {{input}} (a features CSV), {{output}} (where
+# your predictions CSV goes), {{port}} (for serve). Write a literal brace as {{{{ or }}}}.
+
+[submission]
+challenge = "{challenge.id}"
+
+[commands]
+train   = "python -m mymodel.train --data {{data}} --out {{artifacts}}"
+predict = "python -m mymodel.predict --model {{artifacts}} --input {{input}} --output {{output}}"
+# test  = "pytest -q"                                                        # optional
+# serve = "python -m mymodel.serve --model {{artifacts}} --port {{port}}"  # optional
+
+# [serve]          # only with serve
+# health  = "/health"
+# predict = "/predict"
+
+[estimate]         # the score you expect on new data, and how you measured it
+metric = "{metric}"
+value  = 0.0
+method = "how you estimated it"
+"""
+
+
+def self_check_text(challenge: Challenge) -> str:
+    """How a candidate installs the harness and runs the self-check on their folder."""
+    return f"""\
+# Self-check before you submit
+
+The self-check runs your submission the way the grader will: it reads `assessment.toml`,
+packs your folder as the grader unpacks it, runs `train` on `data/train.csv` and `predict`
+on `data/sample_features.csv`, checks the predictions' format, runs your tests, probes your
+service if you declared one, and prints a lint summary. It uses only this bundle: nothing
+about how submissions are scored is in it.
+
+You need Python 3.11 and pip. Docker is optional: with it, your code runs in the same
+sandbox image as at grading (no network, read-only files, memory limits); without it, the
+self-check says so and runs your commands as plain processes.
+
+```bash
+python3.11 -m venv .grade && . .grade/bin/activate
+pip install "grade=={__version__}"        # or the wheel your hiring team sent with this bundle
+grade check path/to/your-folder --challenges path/to/this-bundle/..
+grade check path/to/your-folder --zip submission.zip   # writes the zip to send
+```
+
+The challenge is `{challenge.id}` ({challenge.title}). Predictions are a CSV with the
+columns {_prediction_columns(challenge)}, one row per input row.
+"""
+
+
+def _prediction_columns(challenge: Challenge) -> str:
+    columns = [challenge.id_column, "prediction"]
+    if challenge.probability:
+        columns.append("probability")
+    return ", ".join(f"`{c}`" for c in columns)
+
+
+def _private_files(challenge: Challenge) -> dict[str, bytes]:
+    root = challenge.private
+    if not root.is_dir():
+        return {}
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file()}  # fmt: skip
+
+
+def _holdout_ids(challenge: Challenge) -> list[str]:
+    path = challenge.folder / HOLDOUT / "features.csv"
+    if not path.is_file():
+        return []
+    rows = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))
+    return _column(rows, challenge.id_column)
+
+
+def _column(rows: Iterable[dict[str, str]], name: str) -> list[str]:
+    return [row[name] for row in rows if row.get(name)]
