@@ -11,7 +11,6 @@ import statistics
 import sys
 import tempfile
 import time
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,6 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 from harness.errors import IntakeError  # noqa: E402
 from harness.intake import MiB, unpack  # noqa: E402
+from harness.packing import zip_folder  # noqa: E402
 from tests.zipkit import MINIMAL, patch_central, write_zip  # noqa: E402
 
 GOALS_S = {"refuse a zip claiming 1 GiB": 0.5, "refuse a real 20 MiB zip bomb": 0.5}
@@ -51,12 +51,8 @@ def main() -> int:
         claim = write_zip(base / "claim.zip", {**MINIMAL, "model.bin": b"x" * 1000})
         patch_central(claim, "model.bin", file_size=1024 * MiB)
         bomb = write_zip(base / "bomb.zip", {**MINIMAL, "w.bin": bytes(20 * MiB)})
-        example = base / "example.zip"
-        folder = ROOT / "examples" / "submissions" / "customer-churn"
-        with zipfile.ZipFile(example, "w", zipfile.ZIP_DEFLATED) as archive:
-            for path in sorted(folder.rglob("*")):
-                if path.is_file():
-                    archive.write(path, path.relative_to(folder))
+        folder = ROOT / "challenges" / "customer-churn" / "reference" / "careful"
+        example = zip_folder(folder, base / "example.zip")
         counter = iter(range(1_000))
         timings = {
             "refuse a zip claiming 1 GiB": _timed(_refusal(claim, base / "out")),

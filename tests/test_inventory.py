@@ -13,7 +13,7 @@ from harness.readers.requirements import read_requirements
 from harness.readers.writeup import read_writeup
 
 ROOT = Path(__file__).parents[1]
-EXAMPLE = ROOT / "examples" / "submissions" / "customer-churn"
+EXAMPLE = ROOT / "challenges" / "customer-churn" / "reference" / "careful"
 MESSY = Path(__file__).parent / "data" / "submissions" / "notebook-mess"
 
 

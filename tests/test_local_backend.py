@@ -4,7 +4,6 @@ harness's own deadline. It runs on any machine, so these tests never skip."""
 from __future__ import annotations
 
 import json
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -12,19 +11,22 @@ from click.testing import CliRunner
 
 from harness.cli import cli
 from harness.contract import load_contract
+from harness.packing import zip_folder
 from harness.sandbox.limits import apply_overrides, parse_overrides
 from harness.sandbox.local import LocalRunner
 from harness.sandbox.stages import DEFAULT_LIMITS, StageInputs
-from tests.churn_data import write_churn_data
 
 ROOT = Path(__file__).parents[1]
 ADVERSARIAL = ROOT / "tests" / "adversarial"
-EXAMPLE = ROOT / "examples" / "submissions" / "customer-churn"
+CHURN = ROOT / "challenges" / "customer-churn"
+EXAMPLE = CHURN / "reference" / "careful"
 
 
 @pytest.fixture(scope="module")
-def churn(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    return write_churn_data(tmp_path_factory.mktemp("churn"))
+def churn() -> tuple[Path, Path]:
+    """The challenge's public training data and its public sample of prediction inputs."""
+    data = CHURN / "public" / "data"
+    return data, data / "sample_features.csv"
 
 
 def runner(submission: Path, churn: tuple[Path, Path], work: Path, *limits: str) -> LocalRunner:
@@ -35,6 +37,7 @@ def runner(submission: Path, churn: tuple[Path, Path], work: Path, *limits: str)
         features=features,
         contract=load_contract(submission),
         image="",
+        id_column="customer_id",
     )
     return LocalRunner(inputs, work, apply_overrides(DEFAULT_LIMITS, parse_overrides(limits)))
 
@@ -47,7 +50,7 @@ def test_the_example_trains_and_predicts(tmp_path: Path, churn: tuple[Path, Path
     assert predicted.result.verdict == "ok", predicted.result.reason
     assert predicted.outputs is not None
     lines = (predicted.outputs / "predictions.csv").read_text().splitlines()
-    assert lines[0].startswith("row_id,prediction") and len(lines) == 121
+    assert lines[0].startswith("customer_id,prediction") and len(lines) == 26
 
 
 @pytest.mark.parametrize(
@@ -83,11 +86,7 @@ def _processes_mentioning(text: str) -> list[str]:
 
 
 def test_the_command_says_which_backend_ran(tmp_path: Path, churn: tuple[Path, Path]) -> None:
-    zip_path = tmp_path / "example.zip"
-    with zipfile.ZipFile(zip_path, "w") as archive:
-        for path in sorted(EXAMPLE.rglob("*")):
-            if path.is_file():
-                archive.write(path, path.relative_to(EXAMPLE))
+    zip_path = zip_folder(EXAMPLE, tmp_path / "example.zip")
     data, features = churn
     args = ["sandbox", "run", str(zip_path), "--data", str(data), "--features", str(features)]
     result = CliRunner().invoke(cli, [*args, "--backend", "local", "--json"])

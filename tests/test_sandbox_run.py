@@ -13,29 +13,30 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from harness import packing
 from harness.cli import cli
 from harness.sandbox import docker as engine
-from tests.churn_data import write_churn_data
 
 pytestmark = pytest.mark.docker
 ROOT = Path(__file__).parents[1]
-EXAMPLE = ROOT / "examples" / "submissions" / "customer-churn"
+CHURN = ROOT / "challenges" / "customer-churn"
+EXAMPLE = CHURN / "reference" / "careful"
 GRADE = Path(sys.executable).with_name("grade")
 
 
 def zip_folder(folder: Path, target: Path, extra: dict[str, str] | None = None) -> Path:
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                archive.write(path, path.relative_to(folder))
+    packing.zip_folder(folder, target)
+    with zipfile.ZipFile(target, "a", zipfile.ZIP_DEFLATED) as archive:
         for name, text in (extra or {}).items():
             archive.writestr(name, text)
     return target
 
 
 @pytest.fixture(scope="module")
-def churn(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    return write_churn_data(tmp_path_factory.mktemp("churn"))
+def churn() -> tuple[Path, Path]:
+    """The challenge's public training data and its public sample of prediction inputs."""
+    data = CHURN / "public" / "data"
+    return data, data / "sample_features.csv"
 
 
 def run_json(zip_path: Path, churn: tuple[Path, Path], *limits: str) -> dict[str, Any]:
@@ -56,10 +57,12 @@ def test_the_example_runs_every_stage(
     assert {name: stage["verdict"] for name, stage in stages.items()} == dict.fromkeys(
         ("install", "train", "predict", "test", "serve"), "ok"
     )
-    assert "20 passed, 0 failed" in stages["test"]["reason"]
+    assert "31 passed, 0 failed" in stages["test"]["reason"]
     assert stages["serve"]["reason"].startswith("healthy after")
-    assert "GroupKFold" in stages["train"]["log_head"]
-    assert report["limits"]["train"]["timeout_s"] == 300
+    assert "stratified CV ROC AUC" in stages["train"]["log_head"]
+    assert report["limits"]["train"]["timeout_s"] == 300  # --limit beats the challenge's 600
+    assert report["limits"]["predict"]["memory_mb"] == 1024  # the challenge's own limit
+    assert report["challenge"] == {"id": "customer-churn", "version": "1"}
     assert report["image"].startswith("grade-sub:")
 
 

@@ -116,8 +116,9 @@ def training_rows(rng: Rng, ids: list[str]) -> list[Row]:
     rows = []
     for row_id in ids:
         row, churned = draw(rng)
-        rows.append({**row, ID: row_id, "retention_calls": retention_calls(rng, churned),
-                     TARGET: churned})
+        rows.append(
+            {**row, ID: row_id, "retention_calls": retention_calls(rng, churned), TARGET: churned}
+        )
     return rows
 
 
@@ -206,10 +207,10 @@ which tells our harness how to run your code:
 challenge = "customer-churn"
 
 [commands]
-train   = "python -m yourpackage.train --data {{data}} --out {{artifacts}}"
-predict = "python -m yourpackage.predict --model {{artifacts}} --input {{input}} --output {{output}}"
+train   = "python -m mymodel.train --data {{data}} --out {{artifacts}}"
+predict = "python -m mymodel.predict --model {{artifacts}} --input {{input}} --output {{output}}"
 test    = "pytest -q"                                                          # optional
-serve   = "python -m yourpackage.serve --model {{artifacts}} --port {{port}}"  # optional
+serve   = "python -m mymodel.serve --model {{artifacts}} --port {{port}}"  # optional
 
 [serve]          # only with serve
 health  = "/health"
