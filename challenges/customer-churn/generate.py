@@ -260,7 +260,7 @@ threshold = 0.12
 threshold = 0.08
 
 [estimate]
-threshold = 0.12
+threshold = 0.13
 
 [code]
 columns = ["retention_calls"]

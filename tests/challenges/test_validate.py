@@ -1,0 +1,57 @@
+"""`grade challenge validate` in the real sandbox: each bundled challenge passes, with its
+margins printed; a broken copy fails and says why."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from harness.challenges.catalog import BUNDLED
+from tests.challenges.test_catalog import BUNDLED_IDS
+
+pytestmark = pytest.mark.docker
+GRADE = Path(sys.executable).with_name("grade")
+
+
+def validate(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [GRADE, "challenge", "validate", *map(str, args)],
+        capture_output=True, text=True, check=False, env={"PATH": "/usr/bin:/bin",
+                                                          "COLUMNS": "120"},
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("challenge_id", BUNDLED_IDS)
+def test_each_bundled_challenge_validates(
+    challenge_id: str, sandbox_image: str, no_leftovers: None
+) -> None:
+    done = validate(challenge_id)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"{challenge_id}: valid" in done.stdout
+    assert "problem:" not in done.stdout
+    assert "does not separate" not in done.stdout
+    assert done.stdout.count("separates") >= 2
+    assert "naive margin" in done.stdout and "careful margin" in done.stdout
+    assert done.stdout.count(" naive ") >= 5 and done.stdout.count(" careful ") >= 5  # 5 seeds
+
+
+def test_a_broken_copy_fails_and_says_why(
+    tmp_path: Path, sandbox_image: str, no_leftovers: None
+) -> None:
+    copy = tmp_path / "customer-churn"
+    shutil.copytree(BUNDLED / "customer-churn", copy,
+                    ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+    shutil.copy(BUNDLED.parent / "rubrics" / "customer-churn.toml", copy / "rubric.toml")
+    shutil.rmtree(copy / "reference" / "careful")
+    shutil.copytree(copy / "reference" / "naive", copy / "reference" / "careful")
+    brief = copy / "public" / "brief.md"
+    brief.write_text(brief.read_text() + "\nedited by hand\n")
+    done = validate("customer-churn", "--seeds", "2", "--challenges", tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "problem: public/brief.md: differs from what generate.py writes" in done.stdout
+    assert "does not separate" in done.stdout
+    assert "customer-churn: NOT valid" in done.stdout
