@@ -1,8 +1,9 @@
 """The `grade` command line: parse, call one function, print. No logic lives here.
 
-Exit codes: 0 success; 1 `grade sandbox doctor` found a problem; 2 bad input or usage (one
-line on stderr); 3 an internal error of the harness (a bug: rerun with -v for the
-traceback); 130 interrupted (SIGINT), 143 terminated (SIGTERM): containers are removed first.
+Exit codes: 0 success; 1 `grade sandbox doctor` or `grade check` found a problem; 2 bad
+input or usage (one line on stderr); 3 an internal error of the harness (a bug: rerun with
+-v for the traceback); 130 interrupted (SIGINT), 143 terminated (SIGTERM): containers are
+removed first.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
+import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -24,9 +26,12 @@ from harness.challenges.bundle import pack
 from harness.challenges.catalog import ENV_VAR, load_catalog
 from harness.challenges.scaffold import scaffold
 from harness.challenges.validation import validate
+from harness.checks import REGISTRY
 from harness.errors import HarnessError
+from harness.grading import grade_submission
 from harness.models import Backend, schema_text
 from harness.pipeline import RunOptions, inspect_submission, sandbox_submission
+from harness.result_summary import print_checks, print_result
 from harness.sandbox import docker as engine
 from harness.sandbox.doctor import diagnose
 from harness.sandbox.image import current_images
@@ -84,11 +89,85 @@ def _fail(ctx: click.Context, line: str, code: int) -> NoReturn:
     ctx.exit(code)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class SubmissionFirst(click.Group):
+    """`grade SUBMISSION.zip ...` is `grade submission SUBMISSION.zip ...`: grading a zip is
+    the main job, so it needs no command name."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        first = next((a for a in args if not a.startswith("-")), None)
+        if first is not None and first not in self.commands:
+            args = ["submission", *args] if args[0] == first else _after_flags(args, first)
+        return super().parse_args(ctx, args)
+
+
+def _after_flags(args: list[str], first: str) -> list[str]:
+    """Group flags (`-v`) stay before the implied command name."""
+    at = args.index(first)
+    return [*args[:at], "submission", *args[at:]]
+
+
+@click.group(cls=SubmissionFirst, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="grade")
 @verbose_option
 def cli() -> None:
-    """Grade AI/ML-engineer take-home submissions, with the evidence behind every score."""
+    """Grade AI/ML-engineer take-home submissions, with the evidence behind every score.
+
+    \b
+    grade SUBMISSION.zip          grade one submission: result.json and report.html
+    grade COMMAND --help          what each command below does
+    """
+
+
+challenges_option = click.option(
+    "--challenges",
+    "challenge_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help=f"A folder of challenges, searched before {ENV_VAR} and the bundled examples.",
+)
+
+
+limit_option = click.option(
+    "--limit",
+    "limits",
+    multiple=True,
+    metavar="STAGE.KEY=VALUE",
+    help="Override a limit: train.timeout=600, predict.memory=1024, cpus, pids.",
+)
+backend_option = click.option(
+    "--backend",
+    type=click.Choice(["docker", "local"]),
+    default="docker",
+    show_default=True,
+    help="local: plain subprocesses, for machines without Docker (never for real grading).",
+)
+
+
+@cli.command("submission", hidden=True)
+@click.argument("submission", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("reports"),
+    show_default=True,
+    help="Where results go: OUT/<submission id>/result.json and report.html.",
+)
+@limit_option
+@backend_option
+@challenges_option
+@click.option("--json", "as_json", is_flag=True, help="Print result.json instead of a summary.")
+@verbose_option
+@reports_errors
+def grade_zip(submission: Path, out: Path, limits: tuple[str, ...], backend: Backend,
+              challenge_dirs: tuple[Path, ...], as_json: bool) -> None:  # fmt: skip
+    """Grade SUBMISSION (a .zip): run it in the sandbox, check it, score it, write the report."""
+    options = RunOptions(load_catalog(challenge_dirs), None, None, limits, backend)
+    with sigterm_unwinds():
+        graded = grade_submission(submission, options, out, timed_progress())
+    if as_json:
+        click.echo(graded.result.to_json(), nl=False)
+    else:
+        print_result(graded, Console())
 
 
 @cli.command()
@@ -103,6 +182,22 @@ def inspect(submission: Path, as_json: bool) -> None:
         click.echo(inspection.model_dump_json(indent=2))
     else:
         print_inspection(inspection, Console())
+
+
+@cli.command("checks")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for machines instead.")
+@verbose_option
+@reports_errors
+def list_checks(as_json: bool) -> None:
+    """List every check: its id, dimension, title and what it looks at."""
+    if as_json:
+        rows = [
+            {"id": c.id, "dimension": c.dimension, "title": c.title, "doc": c.doc}
+            for c in sorted(REGISTRY.values(), key=lambda c: c.id)
+        ]
+        click.echo(json.dumps(rows, indent=2))
+    else:
+        print_checks(REGISTRY.values(), Console())
 
 
 @cli.command()
@@ -150,15 +245,6 @@ def clean() -> None:
     click.echo(f"removed {removed} containers, volumes and networks, and {images} old images")
 
 
-challenges_option = click.option(
-    "--challenges",
-    "challenge_dirs",
-    multiple=True,
-    type=click.Path(path_type=Path, file_okay=False),
-    help=f"A folder of challenges, searched before {ENV_VAR} and the bundled examples.",
-)
-
-
 @sandbox.command("run")
 @click.argument("submission", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
@@ -171,20 +257,8 @@ challenges_option = click.option(
     type=click.Path(path_type=Path, dir_okay=False),
     help="The features CSV predict gets; default: the holdout, or the public sample.",
 )
-@click.option(
-    "--limit",
-    "limits",
-    multiple=True,
-    metavar="STAGE.KEY=VALUE",
-    help="Override a limit: train.timeout=600, predict.memory=1024, cpus, pids.",
-)
-@click.option(
-    "--backend",
-    type=click.Choice(["docker", "local"]),
-    default="docker",
-    show_default=True,
-    help="local: plain subprocesses, for machines without Docker.",
-)
+@limit_option
+@backend_option
 @challenges_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for machines instead.")
 @verbose_option
@@ -237,10 +311,15 @@ def list_challenges(challenge_dirs: tuple[Path, ...], as_json: bool) -> None:
     type=click.IntRange(1, 20),
     help="Generator seeds to run the references on (the committed one first).",
 )
+@click.option(
+    "--record",
+    is_flag=True,
+    help="Write the references' holdout scores to reference/scores.toml (grading reads them).",
+)
 @challenges_option
 @verbose_option
 @reports_errors
-def validate_challenge(challenge_ids: tuple[str, ...], seeds: int,
+def validate_challenge(challenge_ids: tuple[str, ...], seeds: int, record: bool,
                        challenge_dirs: tuple[Path, ...]) -> None:  # fmt: skip
     """Prove challenge ID works: data regenerate, nothing private leaks, references separate."""
     catalog = load_catalog(challenge_dirs)
@@ -248,7 +327,7 @@ def validate_challenge(challenge_ids: tuple[str, ...], seeds: int,
     valid = True
     with sigterm_unwinds():
         for one in chosen:
-            validation = validate(one, seeds, _progress)
+            validation = validate(one, seeds, _progress, record)
             print_validation(validation, Console())
             valid = valid and validation.ok
     if not valid:
@@ -291,6 +370,16 @@ def new_challenge(challenge_id: str, parent: Path) -> None:
 
 def _progress(message: str) -> None:
     click.echo(f"grade: {message}", err=True)
+
+
+def timed_progress() -> Callable[[str], None]:
+    """Progress lines on stderr with the seconds since grading started."""
+    started = time.monotonic()
+
+    def progress(message: str) -> None:
+        click.echo(f"grade: [{time.monotonic() - started:5.0f} s] {message}", err=True)
+
+    return progress
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from sklearn.dummy import DummyClassifier, DummyRegressor
 
 from harness.challenges.model import Challenge
 from harness.errors import HarnessError
@@ -116,3 +117,20 @@ def probe_gap(key: HoldoutKey, predictions: pd.DataFrame, challenge: Challenge) 
         return float(np.mean(np.abs(a - b)))
     size = np.maximum((np.abs(a) + np.abs(b)) / 2, 1e-9)
     return float(np.mean(np.abs(a - b) / size))
+
+
+def baseline_predictions(challenge: Challenge, key: HoldoutKey) -> pd.DataFrame:
+    """What a trivial model predicts for every labelled holdout row: the training prior
+    (classification) or the training median (regression), fitted by scikit-learn's dummies."""
+    train = pd.read_csv(challenge.train_data / "train.csv")
+    target = pd.to_numeric(train[challenge.target], errors="coerce").dropna()
+    rows = np.zeros((len(key.labels), 1))
+    out = pd.DataFrame(index=key.labels.index)
+    if challenge.task == "classification":
+        model = DummyClassifier(strategy="prior").fit(np.zeros((len(target), 1)), target)
+        out["prediction"] = model.predict(rows)
+        out["probability"] = model.predict_proba(rows)[:, -1]
+    else:
+        regressor = DummyRegressor(strategy="median").fit(np.zeros((len(target), 1)), target)
+        out["prediction"] = regressor.predict(rows)
+    return out

@@ -426,5 +426,6 @@ def intake(zip_path: Path, dest: Path, limits: IntakeLimits | None = None) -> Su
         file=zip_path.name,
         size_bytes=zip_path.stat().st_size,
         files=len(unpacked.files),
+        candidate=Path(zip_path.name).stem,
     )
     return Submission(info=info, unpacked=unpacked, contract=contracts[0])

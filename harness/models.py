@@ -55,6 +55,9 @@ class SubmissionInfo(Frozen):
     file: str = Field(description="The zip's file name as the grader gave it.")
     size_bytes: int = Field(ge=0, description="Size of the zip in bytes.")
     files: int = Field(ge=0, description="Files kept after safe unpacking.")
+    candidate: str = Field(
+        default="", description="Who sent it: the zip's name, or a pseudonym in blind mode."
+    )
 
 
 class ChallengeRef(Frozen):
@@ -124,6 +127,7 @@ class Criterion(Frozen):
     """One rubric criterion of a dimension."""
 
     id: str
+    title: str = Field(default="", description="What the criterion judges, in words.")
     weight: float = Field(ge=0.0)
     score: float | None = Score
     automatic: bool = Field(description="False: the interviewer must still fill it in.")
@@ -141,6 +145,8 @@ class TrapAssessment(Frozen):
     """Did the candidate notice the challenge's hidden data problem, and handle it."""
 
     verdict: TrapVerdict = "unknown"
+    title: str = Field(default="", description="The trap of this challenge, in a few words.")
+    summary: str = Field(default="", description="The verdict and why, in one sentence.")
     evidence: tuple[Evidence, ...] = ()
 
 
@@ -157,6 +163,12 @@ class Metrics(Frozen):
 
     metric: str | None = Field(default=None, description="Name of the challenge's metric.")
     holdout: float | None = None
+    baseline: float | None = Field(
+        default=None, description="A trivial model's score on the same rows (the prior)."
+    )
+    references: Mapping[str, float | None] = Field(
+        default_factory=dict, description="The challenge's naive and careful references' scores."
+    )
     slices: Mapping[str, float | None] = Field(default_factory=dict)
     estimate: Estimate | None = None
 

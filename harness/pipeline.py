@@ -1,8 +1,9 @@
 """The grading pipeline: intake -> inventory -> sandbox run -> checks -> scoring -> report.
 
-Each stage is a plain function from the previous stage's frozen output to its own. So far:
+Each stage is a plain function from the previous stage's frozen output to its own.
 `inspect_submission` runs intake and inventory; `sandbox_submission` runs intake and the
-sandbox stages. Checks, scoring and the report come next.
+sandbox stages; `harness.grading.grade_submission` runs all of it, then checks, scoring and
+the report.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from harness.challenges.model import Challenge
 from harness.contract import Contract
 from harness.errors import HarnessError, SandboxError
 from harness.holdout import HOLDOUT
-from harness.intake import IntakeLimits, intake
+from harness.intake import IntakeLimits, Submission, intake
 from harness.inventory import Inventory, take_inventory
 from harness.models import (
     Backend,
@@ -36,8 +37,9 @@ from harness.sandbox import image
 from harness.sandbox.docker import Limits
 from harness.sandbox.limits import apply_overrides, parse_overrides, recorded
 from harness.sandbox.local import DIFFERENCES, run_local_stages
+from harness.sandbox.serve import ProbeReport
 from harness.sandbox.session import SandboxOutcome, run_all_stages
-from harness.sandbox.stages import DEFAULT_LIMITS, StageInputs
+from harness.sandbox.stages import DEFAULT_LIMITS, StageInputs, TestCounts
 
 
 class Inspection(Frozen):
@@ -93,6 +95,20 @@ class RunOptions:
     """Stages not to run (Docker backend): `test` and `serve` when only predictions matter."""
 
 
+@dataclass(frozen=True)
+class SandboxRun:
+    """Every stage's result, with what the checks read later: the predictions file (copied
+    out of the sandbox), the test counts and the serve probe."""
+
+    backend: Backend
+    image: str | None
+    limits: dict[StageName, StageLimits]
+    stages: dict[StageName, StageResult]
+    predictions: Path | None
+    tests: TestCounts | None = None
+    probe: ProbeReport | None = None
+
+
 def sandbox_submission(
     zip_path: Path, options: RunOptions, progress: Callable[[str], None]
 ) -> SandboxReport:
@@ -102,32 +118,48 @@ def sandbox_submission(
     with tempfile.TemporaryDirectory(prefix="grade-run-") as tmp:
         submission = intake(zip_path, Path(tmp) / "submission")
         challenge = options.catalog.get(submission.contract.challenge)
-        limits = apply_overrides(
-            DEFAULT_LIMITS,
-            parse_overrides([*challenge.limit_overrides(), *options.limit_overrides]),
-        )
-        data, features = _inputs(challenge, options)
-        inputs = StageInputs(
-            submission.unpacked.root, data, features, submission.contract, "", challenge.id_column
-        )
-        if options.backend == "local":
-            progress(f"warning: {DIFFERENCES}")
-            stages = run_local_stages(inputs, limits, Path(tmp) / "work", progress)
-            predictions: Path | None = Path(tmp) / "work" / "output" / "predictions.csv"
-            image_name = None
-        else:
-            outcome = _docker_stages(inputs, limits, Path(tmp), progress, options.skip)
-            stages, image_name = outcome.stages, outcome.image
-            predictions = outcome.predictions / "predictions.csv" if outcome.predictions else None
-        _keep(predictions, options.keep_predictions)
+        run = run_sandbox(submission, challenge, options, Path(tmp), progress)
+        _keep(run.predictions, options.keep_predictions)
     return SandboxReport(
         submission=submission.info,
         challenge=ChallengeRef(id=challenge.id, version=challenge.version),
-        backend=options.backend,
-        image=image_name,
-        limits=recorded(limits),
-        stages=stages,
+        backend=run.backend,
+        image=run.image,
+        limits=run.limits,
+        stages=run.stages,
     )
+
+
+def run_sandbox(
+    submission: Submission,
+    challenge: Challenge,
+    options: RunOptions,
+    workdir: Path,
+    progress: Callable[[str], None],
+) -> SandboxRun:
+    """Run an unpacked submission's stages against its challenge; the predictions file is
+    left under `workdir`."""
+    limits = apply_overrides(
+        DEFAULT_LIMITS,
+        parse_overrides([*challenge.limit_overrides(), *options.limit_overrides]),
+    )
+    data, features = _inputs(challenge, options)
+    inputs = StageInputs(
+        submission.unpacked.root, data, features, submission.contract, "", challenge.id_column
+    )
+    if options.backend == "local":
+        progress(f"warning: {DIFFERENCES}")
+        stages = run_local_stages(inputs, limits, workdir / "work", progress)
+        predictions = workdir / "work" / "output" / "predictions.csv"
+        return SandboxRun("local", None, recorded(limits), stages, _existing(predictions))
+    outcome = _docker_stages(inputs, limits, workdir, progress, options.skip)
+    found = outcome.predictions / "predictions.csv" if outcome.predictions else None
+    return SandboxRun("docker", outcome.image, recorded(limits), outcome.stages,
+                      _existing(found), outcome.tests, outcome.probe)  # fmt: skip
+
+
+def _existing(path: Path | None) -> Path | None:
+    return path if path is not None and path.is_file() else None
 
 
 def _docker_stages(
@@ -156,7 +188,7 @@ def _keep(predictions: Path | None, destination: Path | None) -> None:
     if destination is None:
         return
     destination.unlink(missing_ok=True)
-    if predictions is not None and predictions.is_file():
+    if predictions is not None:
         shutil.copyfile(predictions, destination)
 
 

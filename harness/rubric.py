@@ -9,6 +9,7 @@ a title, a positive weight, the checks that feed it, and what "strong", "adequat
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -37,9 +38,9 @@ class Rubric(Frozen):
     dimensions: dict[DimensionName, tuple[RubricCriterion, ...]]
 
 
-def load_rubric(path: Path) -> Rubric:
-    """Read and check a rubric; an unknown dimension, a missing one or a bad weight is an
-    error naming the file and the key."""
+def load_rubric(path: Path, known_checks: Collection[str] | None = None) -> Rubric:
+    """Read and check a rubric; an unknown dimension, a missing one, a bad weight or (given
+    the registered ids) an unknown check is an error naming the file and the key."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as err:
@@ -53,7 +54,24 @@ def load_rubric(path: Path) -> Rubric:
     if unknown:
         raise HarnessError(f"{path}: {unknown[0]}: not a dimension ({', '.join(DIMENSION_NAMES)})")
     dimensions = {name: _criteria(path, name, data.get(name)) for name in DIMENSION_NAMES}
+    if known_checks is not None:
+        _require_known(path, dimensions, known_checks)
     return Rubric(challenge=challenge, dimensions=dimensions)
+
+
+def _require_known(
+    path: Path,
+    dimensions: dict[DimensionName, tuple[RubricCriterion, ...]],
+    known: Collection[str],
+) -> None:
+    for name, criteria in dimensions.items():
+        for number, criterion in enumerate(criteria, start=1):
+            unknown = [c for c in criterion.checks if c not in known]
+            if unknown:
+                raise HarnessError(
+                    f"{path}: {name}[{number}].checks: unknown check {unknown[0]!r}",
+                    hint="`grade checks` lists the check ids",
+                )
 
 
 def _criteria(path: Path, name: str, raw: Any) -> tuple[RubricCriterion, ...]:

@@ -268,8 +268,9 @@ names = []
 handling = "retention_calls is dropped (or never used) before fitting"
 
 [writeup]
-terms = ["leak", "leakage", "retention_calls", "retention calls", "after the outcome", \
-"after churn", "future information"]
+terms = ["leak", "leakage", "after the outcome", "after churn", "after they churn", \
+"recorded after", "logged after", "future information", "not known at prediction time", \
+"not available at prediction time"]
 """
 
 

@@ -22,6 +22,13 @@ from harness.challenges.bundle import bundle_files, find_leaks
 from harness.challenges.catalog import Catalog
 from harness.challenges.generation import compare, generate
 from harness.challenges.model import REFERENCES, Challenge, EvidenceName, Trap, load_trap
+from harness.challenges.reference_scores import (
+    SCORES_FILE,
+    read_reference_scores,
+    stale,
+    write_reference_scores,
+)
+from harness.checks import known_check_ids
 from harness.contract import load_contract
 from harness.errors import HarnessError
 from harness.holdout import HOLDOUT, load_holdout, read_predictions, score_slice
@@ -95,8 +102,11 @@ class Validation:
         return not self.problems and all(s.ok for s in self.separations)
 
 
-def validate(challenge: Challenge, seeds: int, progress: Progress) -> Validation:
-    """Run every step; problems are collected, so one run shows all of them."""
+def validate(
+    challenge: Challenge, seeds: int, progress: Progress, record: bool = False
+) -> Validation:
+    """Run every step; problems are collected, so one run shows all of them. With `record`,
+    the references' scores on the committed data are written to `reference/scores.toml`."""
     result = Validation(challenge)
     trap = load_trap(challenge)
     result.seeds = (trap.seed, *[trap.seed + n for n in range(1, seeds)])
@@ -115,7 +125,22 @@ def validate(challenge: Challenge, seeds: int, progress: Progress) -> Validation
                 result.runs.append(run)
                 result.problems += _stage_problems(run, full=seed == trap.seed)
     result.separations = [_separation(kind, trap, result.runs) for kind in trap.evidence]
+    result.problems += _scores_problems(challenge, result.runs, trap.seed, record)
     return result
+
+
+def _scores_problems(
+    challenge: Challenge, runs: Sequence[ReferenceRun], seed: int, record: bool
+) -> list[str]:
+    measured = {run.reference: run.holdout for run in runs if run.seed == seed}
+    if record:
+        write_reference_scores(challenge, measured)
+        return []
+    names = stale(read_reference_scores(challenge), measured)
+    if not names:
+        return []
+    return [f"{SCORES_FILE}: the {' and '.join(names)} reference scores are not recorded or "
+            f"stale; run `grade challenge validate {challenge.id} --record`"]  # fmt: skip
 
 
 def _regeneration_problems(challenge: Challenge, fresh: Path) -> list[str]:
@@ -137,7 +162,7 @@ def _bundle_problems(challenge: Challenge) -> list[str]:
 
 def _rubric_problems(challenge: Challenge) -> list[str]:
     try:
-        rubric = load_rubric(challenge.rubric_path)
+        rubric = load_rubric(challenge.rubric_path, known_check_ids())
     except HarnessError as err:
         return [err.one_line()]
     if rubric.challenge != challenge.id:

@@ -1,0 +1,247 @@
+"""Data judgment: did the candidate notice the challenge's trap, and handle it.
+
+Behaviour first (holdout slices, paired probes, the self-estimate), then code, then words.
+The trap verdict itself is built from these findings in `harness/trap_assessment.py`, where
+words never outweigh behaviour.
+"""
+
+from __future__ import annotations
+
+import re
+
+from harness.challenges.model import EvidenceName
+from harness.checks import evidence
+from harness.checks.context import CheckContext
+from harness.checks.registry import Judgement, check, graded, skipped
+from harness.models import Evidence
+from harness.readers.code_marks import Mark, find_marks
+from harness.trap_evidence import TrapMeasure
+
+BEHAVIOUR: tuple[EvidenceName, ...] = ("slices", "probes")
+VALIDATION_NAMES = frozenset(
+    {
+        "cross_val_score",
+        "cross_validate",
+        "cross_val_predict",
+        "KFold",
+        "StratifiedKFold",
+        "GroupKFold",
+        "StratifiedGroupKFold",
+        "TimeSeriesSplit",
+        "RepeatedKFold",
+        "RepeatedStratifiedKFold",
+        "GridSearchCV",
+        "RandomizedSearchCV",
+        "GroupShuffleSplit",
+    }
+)
+HOLDOUT_NAMES = frozenset({"train_test_split", "ShuffleSplit", "StratifiedShuffleSplit"})
+PIPELINE_NAMES = frozenset({"Pipeline", "make_pipeline", "ColumnTransformer"})
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n\s*\n|\n(?=\s*(?:[-*#>]|\d+\.)\s)")
+"""A sentence ends at . ! or ?, a blank line, or the start of a list item or heading."""
+ASSUMPTION_WORDS = re.compile(r"\b(assum\w*|I inferred|we inferred|presum\w*|take it that)\b", re.I)
+
+
+def lean_score(found: TrapMeasure) -> float:
+    """1 far below the threshold, 0.5 at it, 0 at twice it or beyond (None counts as 0)."""
+    if found.value is None:
+        return 0.0
+    return min(1.0, max(0.0, 1 - found.value / (2 * found.threshold)))
+
+
+def measure_evidence(found: TrapMeasure) -> Evidence:
+    side = "leans on the trap" if found.leaning else "does not lean on it"
+    if found.value is None:
+        side = "could not be measured"
+    return evidence.metric(
+        found.kind, found.value, f"{found.detail} (threshold {found.threshold:g}: {side})"
+    )
+
+
+@check("trap.behaviour", dimension="data_judgment", title="Behaviour on the trap's slices")
+def behaviour(context: CheckContext) -> Judgement:
+    """Looks at how the model's predictions behave where the trap is switched off: the gap
+    between the ordinary holdout rows and the rows as they look at prediction time (slices),
+    and how far apart it predicts two rows that differ only in the trap's attribute (paired
+    probes), each beside the threshold the challenge calibrated on its references.
+
+    Why: this is the evidence a write-up cannot fake. A model that leans on the trap scores
+    well in validation and fails in production.
+
+    Evidence: each measure with its threshold and the numbers behind it.
+    """
+    kinds = [k for k in BEHAVIOUR if context.trap is not None and k in context.trap.evidence]
+    measures = [m for m in map(context.trap_measure, kinds) if m is not None]
+    if not measures:
+        return skipped(
+            "this challenge's trap does not show in holdout behaviour; the "
+            "estimate and the code decide",
+            evidence.text("no slice or probe evidence is calibrated for this trap"),
+        )
+    score = sum(map(lean_score, measures)) / len(measures)
+    leaning = [m.kind for m in measures if m.leaning]
+    message = (
+        f"leans on the trap ({', '.join(leaning)})"
+        if leaning
+        else "does not lean on the trap: " + "; ".join(m.detail for m in measures)
+    )
+    return graded(score, message, *map(measure_evidence, measures))
+
+
+@check("trap.estimate", dimension="data_judgment", title="The self-estimate against the truth")
+def estimate(context: CheckContext) -> Judgement:
+    """Looks at the score the candidate said to expect on new data (`[estimate]` in
+    assessment.toml) against what the hidden holdout shows, in the estimate's own metric.
+
+    Why: an estimate far above the truth is the signature of leaky validation (random splits
+    over repeated entities, a leaked column); an honest one shows the candidate knows how
+    their model will do before it ships.
+
+    Evidence: the claimed and measured values and the optimism, beside the threshold.
+    """
+    found = context.trap_measure("estimate")
+    claimed = context.contract.estimate
+    claim = evidence.text(
+        f"[estimate] {claimed.metric} = {claimed.value:g} ({claimed.method})", "assessment.toml"
+    )
+    if found is None:
+        return skipped("the estimate is not calibrated for this challenge's trap", claim)
+    if found.value is None:
+        return graded(
+            0.0,
+            f"the estimate could not be checked: {found.detail}",
+            claim,
+            measure_evidence(found),
+        )
+    verdict = "far too optimistic" if found.leaning else "honest"
+    return graded(lean_score(found), f"{verdict}: {found.detail}", claim, measure_evidence(found))
+
+
+@check("trap.code", dimension="data_judgment", title="Code that handles the trap")
+def trap_code(context: CheckContext) -> Judgement:
+    """Looks at the syntax trees of the code and notebooks (never comments or docstrings)
+    for what handling this challenge's trap looks like: a group-aware split, the leaky
+    column dropped, a unit conversion. Where this trap does not show in code reliably, it
+    records where the trap's columns are named and leaves the judgment to behaviour.
+
+    Why: code shows whether the candidate acted on what they noticed; behaviour shows
+    whether it worked.
+
+    Evidence: each use found, with its file, line and snippet.
+    """
+    if context.trap is None:
+        return skipped("no private trap description here", evidence.text("no private/trap.toml"))
+    spec = context.trap.code
+    columns = find_marks(context.root, set(), set(spec.columns))
+    seen = tuple(evidence.snippet(m.file, m.line, m.snippet) for m in columns[:6])
+    if "code" not in context.trap.evidence:
+        where = f"named {len(columns)} times in code" if columns else "never named in code"
+        return skipped(
+            f"this trap is judged by behaviour; its columns are {where} "
+            f"(handling looks like: {spec.handling})",
+            *seen,
+            evidence.text(f"looked for: {', '.join(spec.columns)}"),
+        )
+    found = context.trap_measure("code")
+    assert found is not None
+    marks = tuple(evidence.snippet(m.file, m.line, m.snippet) for m in found.marks[:6])
+    if found.leaning:
+        return graded(
+            0.0,
+            f"no sign in code of {spec.handling}: {found.detail}",
+            evidence.text(f"looked for: {', '.join(spec.names)}"),
+            *seen,
+        )
+    return graded(1.0, f"{spec.handling}: {found.detail}", *marks)
+
+
+@check("trap.writeup", dimension="data_judgment", title="The trap named in the write-up")
+def trap_writeup(context: CheckContext) -> Judgement:
+    """Looks at the write-up for words that name this challenge's trap (the challenge lists
+    them privately) and quotes the sentences that do.
+
+    Why: naming the problem and what was done about it is what a reviewer needs to trust the
+    model; but words alone never count as handling it (the trap verdict says so).
+
+    Evidence: the sentences that name the trap.
+    """
+    if context.trap is None:
+        return skipped("no private trap description here", evidence.text("no private/trap.toml"))
+    text = context.writeup_text
+    if not text:
+        return graded(0.0, "no write-up to name the trap in", evidence.text("no README/WRITEUP"))
+    sentences = naming_sentences(text, context.trap.writeup.terms)
+    path = context.inventory.writeup.path if context.inventory.writeup else None
+    if not sentences:
+        return graded(
+            0.0,
+            "the write-up does not name the trap",
+            evidence.text(f"{len(text.split())} words read", path),
+        )
+    quoted = tuple(evidence.text(sentence, path) for sentence in sentences[:3])
+    return graded(1.0, f"the write-up names the trap ({len(sentences)} passages)", *quoted)
+
+
+def sentences(text: str) -> list[str]:
+    """The write-up's sentences, each on one line (Markdown wraps them across lines)."""
+    return [" ".join(part.split()) for part in SENTENCE_END.split(text) if part.strip()]
+
+
+def naming_sentences(text: str, terms: tuple[str, ...]) -> list[str]:
+    """The sentences of `text` that hold any of `terms` (case-insensitive)."""
+    lowered = [term.lower() for term in terms]
+    return [s for s in sentences(text) if any(term in s.lower() for term in lowered)]
+
+
+@check("judgment.validation", dimension="data_judgment", title="A validation scheme that fits")
+def validation(context: CheckContext) -> Judgement:
+    """Looks at how the candidate validated: cross-validation or a held-out split in the
+    code, preprocessing fitted inside a scikit-learn Pipeline (so it is refitted per fold),
+    and whether the `[estimate]` says how it was measured.
+
+    Why: a validation scheme that fits the data is what makes any reported number
+    believable; preprocessing fitted before the split leaks information.
+
+    Evidence: the code that splits and the Pipeline, with lines; the estimate's method.
+    """
+    names = VALIDATION_NAMES | HOLDOUT_NAMES | PIPELINE_NAMES
+    marks = find_marks(context.root, set(names), set())
+    used = {m.text for m in marks}
+    score = 0.5 if used & VALIDATION_NAMES else 0.3 if used & HOLDOUT_NAMES else 0.0
+    score += 0.3 if used & PIPELINE_NAMES else 0.0
+    method = context.contract.estimate.method.strip()
+    score += 0.2 if len(method.split()) >= 3 else 0.0
+    proof = [evidence.snippet(m.file, m.line, m.snippet) for m in _first_of_each(marks)]
+    proof.append(evidence.text(f"estimate method: {method or '(empty)'}", "assessment.toml"))
+    shown = ", ".join(sorted(used)) or "no split or cross-validation in code"
+    return graded(score, f"validation: {shown}", *proof)
+
+
+def _first_of_each(marks: list[Mark]) -> list[Mark]:
+    seen: dict[str, Mark] = {}
+    for mark in marks:
+        seen.setdefault(mark.text, mark)
+    return list(seen.values())[:5]
+
+
+@check("judgment.assumptions", dimension="data_judgment", title="Assumptions stated")
+def assumptions(context: CheckContext) -> Judgement:
+    """Looks at the write-up for stated assumptions: a section about them, or sentences that
+    say what the candidate assumed or inferred about the data.
+
+    Why: an open brief is ambiguous on purpose; saying what you assumed is how a team can
+    check it, and how the interviewer can probe it.
+
+    Evidence: the sentences that state assumptions.
+    """
+    text = context.writeup_text
+    path = context.inventory.writeup.path if context.inventory.writeup else None
+    headings = context.inventory.writeup.summary.headings if context.inventory.writeup else ()
+    section = any("assum" in heading.lower() for heading in headings)
+    stated = [s for s in sentences(text) if ASSUMPTION_WORDS.search(s)]
+    score = min(1.0, (0.5 if section else 0.0) + 0.2 * len(stated))
+    proof = tuple(evidence.text(sentence, path) for sentence in stated[:3])
+    if not proof:
+        proof = (evidence.text("no assumptions section or sentence found", path),)
+    where = "a section and " if section else ""
+    return graded(score, f"{where}{len(stated)} sentences stating assumptions", *proof)
