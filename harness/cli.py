@@ -31,6 +31,7 @@ from harness.errors import HarnessError
 from harness.grading import grade_submission
 from harness.models import Backend, schema_text
 from harness.pipeline import RunOptions, inspect_submission, sandbox_submission
+from harness.report.render import rerender
 from harness.result_summary import print_checks, print_result
 from harness.sandbox import docker as engine
 from harness.sandbox.doctor import diagnose
@@ -206,6 +207,22 @@ def list_checks(as_json: bool) -> None:
 def schema() -> None:
     """Print the JSON Schema of result.json."""
     click.echo(schema_text(), nl=False)
+
+
+@cli.command()
+@click.argument(
+    "result_json", metavar="RESULT.json", type=click.Path(path_type=Path, dir_okay=False)
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Where to write the report; default: report.html beside RESULT.json.",
+)
+@verbose_option
+@reports_errors
+def report(result_json: Path, out: Path | None) -> None:
+    """Re-render the HTML report of a saved RESULT.json, without grading again."""
+    click.echo(f"wrote {rerender(result_json, out)}")
 
 
 @cli.group()

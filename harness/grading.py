@@ -29,12 +29,14 @@ from harness.lint import lint
 from harness.metrics import metric
 from harness.models import ChallengeRef, Metrics, Provenance, Result
 from harness.pipeline import RunOptions, SandboxRun, run_sandbox
+from harness.report import build_followup, write_report
 from harness.rubric import Rubric, load_rubric
 from harness.sandbox.limits import parse_overrides
 from harness.scoring import score_dimensions
 from harness.trap_assessment import assess_trap
 
 RESULT_FILE = "result.json"
+REPORT_NAME = "report.html"
 Progress = Callable[[str], None]
 
 
@@ -58,6 +60,10 @@ class Graded:
     def result_file(self) -> Path:
         return self.folder / RESULT_FILE
 
+    @property
+    def report_file(self) -> Path:
+        return self.folder / REPORT_NAME
+
 
 def grade_submission(zip_path: Path, options: RunOptions, out: Path, progress: Progress) -> Graded:
     """Grade one zip and write its result under `out`; bad input fails before anything runs."""
@@ -70,8 +76,11 @@ def grade_submission(zip_path: Path, options: RunOptions, out: Path, progress: P
         run = run_sandbox(submission, challenge, options, Path(tmp), progress)
         progress("checks: reading the code, the run and the write-up")
         result = judge(submission, challenge, private, run)
+    result = result.model_copy(update={"followup": build_followup(result, challenge.folder)})
     folder = out / result.submission.id
+    progress("report: writing result.json and report.html")
     write_atomically(folder / RESULT_FILE, result.to_json())
+    write_report(result, folder / REPORT_NAME)
     return Graded(result, folder)
 
 

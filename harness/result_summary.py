@@ -39,10 +39,8 @@ def print_result(graded: Graded, console: Console) -> None:
             Text(f"  {finding.status:7} {finding.check}: ", style=STATUS_STYLE[finding.status]),
             Text(finding.message[:160]),
         )
-    console.print(f"result: {graded.result_file}")
-    report = graded.folder / "report.html"
-    if report.is_file():
-        console.print(f"report: {report}")
+    console.print(f"result: {graded.result_file}", soft_wrap=True)
+    console.print(f"report: {graded.report_file}", soft_wrap=True)
 
 
 def _stages_line(result: Result) -> Text:

@@ -54,19 +54,25 @@ def _kinds(trap: Trap) -> list[EvidenceName]:
 
 
 def _summary(verdict: TrapVerdict, trap: Trap, measures: list[TrapMeasure], named: bool) -> str:
-    leaning = [m for m in measures if m.leaning]
-    numbers = "; ".join(f"{m.kind}: {m.detail}" for m in (leaning or measures))
+    """One sentence a hiring manager reads at a glance; the numbers are in the evidence."""
+    leaning = [m.kind for m in measures if m.leaning]
+    measured = [m for m in measures if m.value is not None]
+    what = trap.title[0].lower() + trap.title[1:]
     said = "the write-up names it" if named else "the write-up does not name it"
     if verdict == "handled":
-        return f"Handled: the model does not lean on {trap.title.lower()} ({numbers}); {said}."
+        kinds = ", ".join(m.kind for m in measured)
+        return f"Handled: the model does not lean on {what} (clean on {kinds}); {said}."
     if verdict == "noticed_not_handled":
         return (
-            f"Noticed, not handled: the write-up names {trap.title.lower()}, but the "
-            f"evidence shows the model still leans on it ({numbers})."
+            f"Noticed, not handled: the write-up names {what}, but the model still "
+            f"leans on it ({', '.join(leaning)} past their thresholds)."
         )
     if verdict == "missed":
-        return f"Missed: the model leans on {trap.title.lower()} ({numbers}) and {said}."
-    return f"Unknown: none of the trap's evidence could be measured ({numbers or 'no data'})."
+        return (
+            f"Missed: the model leans on {what} ({', '.join(leaning)} past their "
+            f"thresholds) and {said}."
+        )
+    return "Unknown: none of the trap's evidence could be measured (no usable predictions)."
 
 
 def trap_evidence(findings: Sequence[Finding]) -> tuple[Evidence, ...]:

@@ -1,10 +1,13 @@
-"""Shared fixtures. Tests marked `docker` need a running engine: they skip on a laptop
-without one, and fail in CI (CI=true), where a skipped Docker test would hide a broken sandbox."""
+"""Shared fixtures. Tests marked `docker` need a running engine, and tests marked `browser`
+need Chromium at /usr/bin/chromium (`sudo bash scripts/install-chromium.sh`): they skip on
+a laptop without them, and fail in CI (CI=true), where a skipped test would hide a broken
+sandbox or a report that no longer opens."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +15,9 @@ import pytest
 from harness.errors import SandboxError
 from harness.sandbox import docker as engine
 from harness.sandbox import image
+from tests.report.chromium import CHROMIUM, Browser, launch
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
 
 @pytest.fixture(scope="session")
@@ -47,3 +53,22 @@ def no_leftovers(docker_client: Any) -> Iterator[None]:
     containers = docker_client.containers.list(all=True, filters={"label": engine.LABEL})
     volumes = docker_client.volumes.list(filters={"label": engine.LABEL})
     assert containers == [] and volumes == [], "the harness left containers or volumes behind"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium for the session, without network."""
+    if not CHROMIUM.is_file():
+        problem = f"{CHROMIUM} is missing: run `sudo bash scripts/install-chromium.sh`"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the browser tests: {problem}")
+        pytest.skip(problem)
+    with launch(CHROMIUM) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """Where screenshots and PDF prints go for a person to look at (ignored by git)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import jsonschema
@@ -20,6 +21,8 @@ import pytest
 from harness.challenges.catalog import BUNDLED
 from harness.models import DIMENSION_NAMES, Result, result_json_schema
 from harness.packing import zip_folder
+from tests.report.chromium import Browser
+from tests.report.test_browser import assert_printable, visible_texts
 
 pytestmark = pytest.mark.docker
 GRADE = Path(sys.executable).with_name("grade")
@@ -34,16 +37,27 @@ CLAIMS = {
 }
 """What a naive candidate might write to look careful, while the code stays the same."""
 JUDGMENT_MARGIN = 0.3
+REPORTS: dict[str, Path] = {}
+"""The report.html of each graded submission, by submission id."""
 
 
-def grade(zip_path: Path, out: Path) -> tuple[Result, subprocess.CompletedProcess[str]]:
+@dataclass(frozen=True)
+class Graded:
+    """What `grade SUBMISSION.zip` wrote, and what it printed."""
+
+    result: Result
+    report: Path
+    done: subprocess.CompletedProcess[str]
+
+
+def grade(zip_path: Path, out: Path) -> Graded:
     done = subprocess.run(
         [GRADE, str(zip_path), "--out", str(out)],
         capture_output=True, text=True, check=False, env={"PATH": "/usr/bin:/bin"},
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     written = next(out.glob("*/result.json"))
-    return Result.from_json(written.read_text()), done
+    return Graded(Result.from_json(written.read_text()), written.with_name("report.html"), done)
 
 
 @pytest.fixture(scope="module", params=CHALLENGES)
@@ -61,7 +75,8 @@ def graded(
     results = {}
     for kind, folder in folders.items():
         zipped = zip_folder(folder, tmp / f"{kind}.zip")
-        results[kind], _ = grade(zipped, tmp / f"out-{kind}")
+        run = grade(zipped, tmp / f"out-{kind}")
+        results[kind], REPORTS[run.result.submission.id] = run.result, run.report
     yield results
 
 
@@ -113,8 +128,8 @@ def test_grading_the_same_zip_twice_gives_the_same_scores(
     tmp_path: Path, sandbox_image: str
 ) -> None:
     zipped = zip_folder(BUNDLED / "customer-churn" / "reference" / "naive", tmp_path / "n.zip")
-    first, done = grade(zipped, tmp_path / "one")
-    second, _ = grade(zipped, tmp_path / "two")
+    once, twice = grade(zipped, tmp_path / "one"), grade(zipped, tmp_path / "two")
+    first, second, done = once.result, twice.result, once.done
     assert first.dimensions == second.dimensions
     # messages and logs carry timings ("1 passed in 0.26s"); the judgements do not move
     assert [(f.check, f.status, f.score) for f in first.findings] == [
@@ -124,3 +139,39 @@ def test_grading_the_same_zip_twice_gives_the_same_scores(
     assert first.submission.id == second.submission.id
     assert "trap: missed" in done.stdout and "result: " in done.stdout
     assert "[" in done.stderr and "train" in done.stderr  # progress while stages run
+
+
+FIXED = (
+    "What would you change if this were going into production tomorrow?",
+    "What is the most likely failure mode of this system at 10x the data volume?",
+)
+
+
+@pytest.mark.browser
+def test_the_reports_open_offline_and_ask_about_the_trap_differently(
+    graded: dict[str, Result], browser: Browser, artifacts: Path
+) -> None:
+    trap_questions = {}
+    for kind in ("careful", "naive"):
+        result = graded[kind]
+        report = graded_report(result)
+        page = browser.new_page()
+        page.open(report.as_uri())
+        assert browser.requests(page) == [report.as_uri()], "the page asked for the network"
+        rows = visible_texts(page, ".score-row")
+        assert len(rows) == len(DIMENSION_NAMES)
+        assert result.trap.summary in visible_texts(page, ".masthead .verdict")[0]
+        questions = [q.question for q in result.followup.questions]
+        assert 6 <= len(questions) <= 10 and set(FIXED) <= set(questions), questions
+        shown = visible_texts(page, ".question-text")
+        assert [s.split(" ", 1)[1] for s in shown] == questions
+        trap_questions[kind] = set(questions[:2])
+        name = f"{result.challenge.id}-{kind}"
+        page.screenshot(artifacts / f"{name}.png")
+        assert_printable(page.pdf(artifacts / f"{name}.pdf"))
+    assert not trap_questions["careful"] & trap_questions["naive"], trap_questions
+
+
+def graded_report(result: Result) -> Path:
+    """The report.html written beside the result.json of a graded submission."""
+    return REPORTS[result.submission.id]

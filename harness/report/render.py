@@ -1,0 +1,105 @@
+"""Render a result as one self-contained HTML file, and write it atomically.
+
+jinja2 with autoescape on and strict undefined renders the view model (`view.py`); the only
+text marked safe is the harness's own stylesheet, inlined so the file opens offline. The page
+loads nothing: no script, no font, no image, nothing from the network.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+from pydantic import ValidationError
+
+from harness.errors import HarnessError
+from harness.models import Result
+from harness.report.view import build_view
+
+TEMPLATE = "report.html.j2"
+STYLESHEET = "report.css"
+REPORT_NAME = "report.html"
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("harness.report", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _stylesheet() -> Markup:
+    """The harness's own CSS: the one thing on the page that is not escaped."""
+    css = resources.files("harness.report").joinpath("static", STYLESHEET)
+    return Markup(css.read_text(encoding="utf-8"))  # our own file, never input
+
+
+def render_report(result: Result) -> str:
+    """The report of one result, as the text of an HTML file."""
+    template = _environment().get_template(TEMPLATE)
+    return template.render(view=build_view(result), css=_stylesheet())
+
+
+def write_report(result: Result, out: Path) -> Path:
+    """Render and write `out` atomically: a failed render or write leaves no file behind."""
+    html = render_report(result)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        _replace_atomically(out, html)
+    except OSError as err:
+        raise HarnessError(f"cannot write the report {out}: {err.strerror or err}") from err
+    return out
+
+
+def _replace_atomically(out: Path, text: str) -> None:
+    handle, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        temporary.chmod(0o644)
+        temporary.replace(out)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
+
+
+def read_result(path: Path) -> Result:
+    """A `result.json`, validated; a missing, unreadable or invalid file is a HarnessError."""
+    try:
+        text = path.read_bytes()
+    except OSError as err:
+        raise HarnessError(f"cannot read {path}: {err.strerror or err}") from err
+    try:
+        return Result.from_json(text)
+    except ValidationError as err:
+        raise HarnessError(
+            f"{path} is not a valid result.json: {_first_problem(err)}",
+            hint="`grade schema` prints what it must look like",
+        ) from err
+
+
+def _first_problem(err: ValidationError) -> str:
+    problems = err.errors(include_url=False)
+    first = problems[0]
+    where = ".".join(str(part) for part in first["loc"]) or "the document"
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return f"{where}: {first['msg']}{more}"
+
+
+def rerender(result_json: Path, out: Path | None = None) -> Path:
+    """`grade report`: the report of a saved result, by default beside it as report.html."""
+    result = read_result(result_json)
+    return write_report(result, out if out is not None else result_json.with_name(REPORT_NAME))
