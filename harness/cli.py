@@ -37,6 +37,9 @@ from harness.sandbox import docker as engine
 from harness.sandbox.doctor import diagnose
 from harness.sandbox.image import current_images
 from harness.sandbox.setup import build_all
+from harness.selfcheck.backend import Requested
+from harness.selfcheck.run import CheckOptions, self_check
+from harness.selfcheck.summary import print_self_check
 from harness.signals import sigterm_unwinds
 from harness.summary import print_diagnoses, print_inspection, print_sandbox_report
 
@@ -183,6 +186,40 @@ def inspect(submission: Path, as_json: bool) -> None:
         click.echo(inspection.model_dump_json(indent=2))
     else:
         print_inspection(inspection, Console())
+
+
+@cli.command("check")
+@click.argument("folder", metavar="DIR", type=click.Path(path_type=Path))
+@click.option(
+    "--zip",
+    "zip_out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the submission zip to send here (caches, environments, data copies left out).",
+)
+@click.option(
+    "--backend",
+    "check_backend",
+    type=click.Choice(["auto", "docker", "local"]),
+    default="auto",
+    show_default=True,
+    help="auto: Docker with the grading image if it is there, else plain local processes.",
+)
+@challenges_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for machines instead.")
+@verbose_option
+@reports_errors
+def check(folder: Path, zip_out: Path | None, check_backend: Requested,
+          challenge_dirs: tuple[Path, ...], as_json: bool) -> None:  # fmt: skip
+    """Self-check your submission folder DIR before you send it (exit 1: something to fix)."""
+    options = CheckOptions(challenge_dirs, check_backend, zip_out)
+    with sigterm_unwinds():
+        checked = self_check(folder, options, _progress)
+    if as_json:
+        click.echo(checked.model_dump_json(indent=2))
+    else:
+        print_self_check(checked, Console())
+    if not checked.ready:
+        click.get_current_context().exit(1)
 
 
 @cli.command("checks")

@@ -181,7 +181,7 @@ def _inputs(challenge: Challenge, options: RunOptions) -> tuple[Path, Path]:
     sample = challenge.train_data / "sample_features.csv"
     features = options.features or (holdout if holdout.is_file() else sample)
     _require_inputs(data, features)
-    return data, features
+    return data.resolve(), features.resolve()  # Docker mounts only absolute paths
 
 
 def _keep(predictions: Path | None, destination: Path | None) -> None:

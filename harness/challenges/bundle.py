@@ -112,26 +112,44 @@ method = "how you estimated it"
 
 
 def self_check_text(challenge: Challenge) -> str:
-    """How a candidate installs the harness and runs the self-check on their folder."""
+    """How a candidate installs the harness and runs `grade check` on their folder."""
     return f"""\
 # Self-check before you submit
 
-The self-check runs your submission the way the grader will: it reads `assessment.toml`,
+`grade check` runs your submission the way the grader will: it reads `assessment.toml`,
 packs your folder as the grader unpacks it, runs `train` on `data/train.csv` and `predict`
 on `data/sample_features.csv`, checks the predictions' format, runs your tests, probes your
 service if you declared one, and prints a lint summary. It uses only this bundle: nothing
 about how submissions are scored is in it.
 
-You need Python 3.11 and pip. Docker is optional: with it, your code runs in the same
-sandbox image as at grading (no network, read-only files, memory limits); without it, the
-self-check says so and runs your commands as plain processes.
+You need Python 3.11 and pip. Install grade {__version__} into a virtual environment outside
+your submission folder, from the wheel or source your hiring team sent with this bundle:
 
 ```bash
-python3.11 -m venv .grade && . .grade/bin/activate
-pip install "grade=={__version__}"        # or the wheel your hiring team sent with this bundle
-grade check path/to/your-folder --challenges path/to/this-bundle/..
-grade check path/to/your-folder --zip submission.zip   # writes the zip to send
+python3.11 -m venv ~/grade-env && . ~/grade-env/bin/activate
+pip install path/to/grade-{__version__}-py3-none-any.whl    # or: pip install -e path/to/grade
 ```
+
+Then, where `bundles` is the folder you unzipped this bundle in (the one that holds
+`{challenge.id}/`) and `my-submission` the folder with your `assessment.toml` at its top:
+
+```bash
+grade check my-submission --challenges bundles
+grade check my-submission --challenges bundles --zip submission.zip
+```
+
+Each line passes, warns or fails, and says what to fix; the exit code is 1 when something
+fails, that is when your submission would not run at grading. With `--zip` it writes the zip
+to send (only when nothing fails), leaving out caches, virtual environments, copies of this
+bundle's files, data files over 10 MiB and model files built locally (`train` builds them
+again at grading), and it lists what it left out.
+
+Docker is optional. With Docker and grade installed from its source (`pip install -e`),
+run `grade sandbox build` once, and your code runs in the grading image (no network,
+read-only files, memory limits); `grade sandbox doctor` says what is missing. Without it,
+`grade check` says so and runs your commands as plain processes with the Python grade is
+installed in: install your own `requirements.txt` into it first
+(`pip install -r requirements.txt`).
 
 The challenge is `{challenge.id}` ({challenge.title}). Predictions are a CSV with the
 columns {_prediction_columns(challenge)}, one row per input row.
