@@ -1,4 +1,4 @@
-"""The checks, one module per dimension; importing this package registers every one.
+"""The checks, a few modules per dimension; importing this package registers every one.
 
 `REGISTRY` maps each stable id to its check; `run_checks(context)` runs them all.
 """
@@ -6,10 +6,14 @@
 from __future__ import annotations
 
 from harness.checks import (  # noqa: F401  (importing a module registers its checks)
+    code_hygiene,
     code_quality,
+    code_tests,
+    comms_claims,
     communication,
     correctness,
     data_judgment,
+    deploy_code,
     deployment,
 )
 from harness.checks.registry import REGISTRY, RegisteredCheck, run_checks

@@ -12,6 +12,7 @@ import re
 from harness.challenges.model import EvidenceName
 from harness.checks import evidence
 from harness.checks.context import CheckContext
+from harness.checks.prose import Splitter, sentences, writeup_path
 from harness.checks.registry import Judgement, check, graded, skipped
 from harness.models import Evidence
 from harness.readers.code_marks import Mark, find_marks
@@ -40,6 +41,15 @@ PIPELINE_NAMES = frozenset({"Pipeline", "make_pipeline", "ColumnTransformer"})
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n\s*\n|\n(?=\s*(?:[-*#>]|\d+\.)\s)")
 """A sentence ends at . ! or ?, a blank line, or the start of a list item or heading."""
 ASSUMPTION_WORDS = re.compile(r"\b(assum\w*|I inferred|we inferred|presum\w*|take it that)\b", re.I)
+
+
+def _one_line(sentence: str) -> str:
+    return " ".join(sentence.split())
+
+
+SENTENCES = Splitter(SENTENCE_END, breaks=None, tidy=_one_line)
+"""The whole text, code blocks included, each sentence on one line (Markdown wraps them
+across lines)."""
 
 
 def lean_score(found: TrapMeasure) -> float:
@@ -170,27 +180,22 @@ def trap_writeup(context: CheckContext) -> Judgement:
     text = context.writeup_text
     if not text:
         return graded(0.0, "no write-up to name the trap in", evidence.text("no README/WRITEUP"))
-    sentences = naming_sentences(text, context.trap.writeup.terms)
-    path = context.inventory.writeup.path if context.inventory.writeup else None
-    if not sentences:
+    named = naming_sentences(text, context.trap.writeup.terms)
+    path = writeup_path(context)
+    if not named:
         return graded(
             0.0,
             "the write-up does not name the trap",
             evidence.text(f"{len(text.split())} words read", path),
         )
-    quoted = tuple(evidence.text(sentence, path) for sentence in sentences[:3])
-    return graded(1.0, f"the write-up names the trap ({len(sentences)} passages)", *quoted)
-
-
-def sentences(text: str) -> list[str]:
-    """The write-up's sentences, each on one line (Markdown wraps them across lines)."""
-    return [" ".join(part.split()) for part in SENTENCE_END.split(text) if part.strip()]
+    quoted = tuple(evidence.text(sentence, path) for sentence in named[:3])
+    return graded(1.0, f"the write-up names the trap ({len(named)} passages)", *quoted)
 
 
 def naming_sentences(text: str, terms: tuple[str, ...]) -> list[str]:
     """The sentences of `text` that hold any of `terms` (case-insensitive)."""
     lowered = [term.lower() for term in terms]
-    return [s for s in sentences(text) if any(term in s.lower() for term in lowered)]
+    return [s for s in sentences(text, SENTENCES) if any(term in s.lower() for term in lowered)]
 
 
 @check("judgment.validation", dimension="data_judgment", title="A validation scheme that fits")
@@ -235,10 +240,10 @@ def assumptions(context: CheckContext) -> Judgement:
     Evidence: the sentences that state assumptions.
     """
     text = context.writeup_text
-    path = context.inventory.writeup.path if context.inventory.writeup else None
+    path = writeup_path(context)
     headings = context.inventory.writeup.summary.headings if context.inventory.writeup else ()
     section = any("assum" in heading.lower() for heading in headings)
-    stated = [s for s in sentences(text) if ASSUMPTION_WORDS.search(s)]
+    stated = [s for s in sentences(text, SENTENCES) if ASSUMPTION_WORDS.search(s)]
     score = min(1.0, (0.5 if section else 0.0) + 0.2 * len(stated))
     proof = tuple(evidence.text(sentence, path) for sentence in stated[:3])
     if not proof:

@@ -1,4 +1,4 @@
-"""Reading the write-up (Markdown): its headings and how long it is."""
+"""Reading the write-up (Markdown): its headings, how long it is, its lines outside code."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ class WriteupSummary(Frozen):
 
 
 def read_writeup(text: str) -> WriteupSummary:
-    prose = _prose_lines(text)
+    prose = prose_lines(text)
     headings: list[str] = []
     for number, line in enumerate(prose):
         atx = ATX_HEADING.match(line)
@@ -32,7 +32,7 @@ def read_writeup(text: str) -> WriteupSummary:
     return WriteupSummary(words=words, headings=tuple(headings))
 
 
-def _prose_lines(text: str) -> list[str]:
+def prose_lines(text: str) -> list[str]:
     """The lines outside fenced code blocks."""
     prose: list[str] = []
     fenced = False

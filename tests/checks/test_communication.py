@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.checks.communication import find_claims, section_labels, sentences
+from harness.checks.comms_claims import find_claims
+from harness.checks.communication import section_labels, sentences
 from harness.checks.registry import REGISTRY
 from harness.models import Finding
 from tests.checks.cases import (

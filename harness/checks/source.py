@@ -1,0 +1,113 @@
+"""Reading the submission's code: its Python files parsed once, test code told apart.
+
+Shared by the code-quality and deployment checks. Code is read through its syntax tree,
+never run; a file that does not parse is left out (lint reports it).
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from harness.checks.context import CheckContext
+from harness.inventory import CapabilityUse, PythonModule
+from harness.readers.python_source import strip_magics
+
+
+@dataclass(frozen=True)
+class Source:
+    """A parsed Python file of the submission."""
+
+    path: str
+    tree: ast.Module
+    lines: tuple[str, ...]
+
+    def line(self, number: int) -> str:
+        return self.lines[number - 1].strip() if 0 < number <= len(self.lines) else ""
+
+
+@dataclass(frozen=True)
+class CodeLine:
+    """A line of code a finding shows: where, and the line (a secret's value redacted)."""
+
+    path: str
+    line: int
+    text: str
+
+
+@functools.lru_cache(maxsize=512)
+def parse(text: str) -> ast.Module | None:
+    """The syntax tree of `text`, or None when it is not valid Python."""
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
+
+
+def is_test_code(path: str) -> bool:
+    """Test files, `conftest.py` and anything under a `tests/` or `test/` folder."""
+    parts = PurePosixPath(path).parts
+    name = parts[-1]
+    return (
+        name.startswith("test_")
+        or name.endswith("_test.py")
+        or name == "conftest.py"
+        or any(part in ("tests", "test") for part in parts[:-1])
+    )
+
+
+def sources(context: CheckContext, *, tests: bool = False) -> list[Source]:
+    """The submission's `.py` files that parse: test code when `tests`, else the rest."""
+    found = []
+    for module in context.inventory.modules:
+        if is_test_code(module.path) != tests:
+            continue
+        text = context.text(module.path)
+        tree = parse(text) if text is not None else None
+        if text is not None and tree is not None:
+            found.append(Source(module.path, tree, tuple(text.splitlines())))
+    return found
+
+
+def shipped_modules(context: CheckContext) -> list[PythonModule]:
+    """The submission's Python modules outside its test code."""
+    return [m for m in context.inventory.modules if not is_test_code(m.path)]
+
+
+def shipped_uses(context: CheckContext, category: str) -> list[CapabilityUse]:
+    """Imports of one kind of library (`serving`, `logging`, ...) in non-test `.py` files."""
+    return [
+        c
+        for c in context.inventory.capabilities
+        if c.category == category and c.path.endswith(".py") and not is_test_code(c.path)
+    ]
+
+
+def notebook_cells(text: str) -> list[str]:
+    """A notebook's code cells as Python (IPython magics stripped); [] when unreadable."""
+    try:
+        cells = json.loads(text).get("cells", [])
+    except (ValueError, AttributeError):
+        return []
+    code = [c for c in cells if isinstance(c, dict) and c.get("cell_type") == "code"]
+    return [
+        strip_magics("".join(s) if isinstance(s := c.get("source", ""), list) else str(s))
+        for c in code
+    ]
+
+
+def functions(tree: ast.AST) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]:
+    """Every function definition in the tree, methods and nested ones included."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            yield node
+
+
+def call_name(node: ast.Call) -> str:
+    """`dump` in `joblib.dump(...)` and in `dump(...)`."""
+    func = node.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
