@@ -22,6 +22,7 @@ from harness.challenges.reference_scores import read_reference_scores
 from harness.checks import known_check_ids, run_checks
 from harness.checks.context import CheckContext
 from harness.checks.correctness import baseline_score
+from harness.files import write_text
 from harness.holdout import HOLDOUT, HoldoutKey, load_holdout, score_slice
 from harness.intake import Submission, intake
 from harness.inventory import take_inventory
@@ -79,7 +80,7 @@ def grade_submission(zip_path: Path, options: RunOptions, out: Path, progress: P
     result = result.model_copy(update={"followup": build_followup(result, challenge.folder)})
     folder = out / result.submission.id
     progress("report: writing result.json and report.html")
-    write_atomically(folder / RESULT_FILE, result.to_json())
+    write_text(folder / RESULT_FILE, result.to_json())
     write_report(result, folder / REPORT_NAME)
     return Graded(result, folder)
 
@@ -168,15 +169,6 @@ def provenance(challenge: Challenge, trap: Trap, run: SandboxRun) -> Provenance:
         data_hashes={f.relative_to(challenge.folder).as_posix(): _sha256(f) for f in files},
         seeds={"generator": trap.seed},
     )
-
-
-def write_atomically(path: Path, text: str) -> Path:
-    """Write a file whole or not at all."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(path)
-    return path
 
 
 def _sha256(path: Path) -> str:

@@ -5,16 +5,16 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from harness.files import replacing
+
 JUNK_PARTS = frozenset({"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".git"})
 
 
 def zip_folder(folder: Path, out: Path) -> Path:
     """Every regular file under `folder` (caches left out), at the top of the zip."""
-    partial = out.with_name(out.name + ".partial")
-    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+    with replacing(out) as partial, zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(folder.rglob("*")):
             relative = path.relative_to(folder)
             if path.is_file() and not path.is_symlink() and not JUNK_PARTS & set(relative.parts):
                 archive.write(path, relative.as_posix())
-    partial.replace(out)
     return out

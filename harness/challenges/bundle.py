@@ -18,6 +18,7 @@ from pathlib import Path
 from harness import __version__
 from harness.challenges.model import CHALLENGE_FILE, Challenge
 from harness.errors import HarnessError
+from harness.files import replacing
 from harness.holdout import HOLDOUT
 
 PUBLIC_FILES = ("brief.md", "data/train.csv", "data/sample_features.csv")
@@ -71,14 +72,12 @@ def pack(challenge: Challenge, out: Path) -> list[str]:
         first = leaks[0]
         raise HarnessError(f"refusing to pack {challenge.id}: {first.file} holds {first.what}")
     folder = f"{challenge.id}/"
-    partial = out.with_name(out.name + ".partial")
-    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+    with replacing(out) as partial, zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in sorted(files.items()):
             info = zipfile.ZipInfo(folder + name, date_time=ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             archive.writestr(info, content)
-    partial.replace(out)
     return sorted(files)
 
 

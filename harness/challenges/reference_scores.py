@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from harness.challenges.model import REFERENCES, Challenge
+from harness.files import write_text
 
 SCORES_FILE = "reference/scores.toml"
 TOLERANCE = 0.005
@@ -41,11 +42,7 @@ def write_reference_scores(challenge: Challenge, scores: Mapping[str, float | No
         f'metric = "{challenge.metrics[0]}"',
         *(f"{name} = {scores[name]:.4f}" for name in REFERENCES if scores.get(name) is not None),
     ]
-    path = scores_path(challenge)
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    partial.replace(path)
-    return path
+    return write_text(scores_path(challenge), "\n".join(lines) + "\n")
 
 
 def stale(recorded: Mapping[str, float | None], measured: Mapping[str, float | None]) -> list[str]:

@@ -7,9 +7,6 @@ loads nothing: no script, no font, no image, nothing from the network.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -19,6 +16,7 @@ from markupsafe import Markup
 from pydantic import ValidationError
 
 from harness.errors import HarnessError
+from harness.files import write_text
 from harness.models import Result
 from harness.report.view import build_view
 
@@ -53,27 +51,7 @@ def render_report(result: Result) -> str:
 
 def write_report(result: Result, out: Path) -> Path:
     """Render and write `out` atomically: a failed render or write leaves no file behind."""
-    html = render_report(result)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        _replace_atomically(out, html)
-    except OSError as err:
-        raise HarnessError(f"cannot write the report {out}: {err.strerror or err}") from err
-    return out
-
-
-def _replace_atomically(out: Path, text: str) -> None:
-    handle, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    os.close(handle)
-    temporary = Path(name)
-    try:
-        temporary.write_text(text, encoding="utf-8")
-        temporary.chmod(0o644)
-        temporary.replace(out)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise
+    return write_text(out, render_report(result))
 
 
 def read_result(path: Path) -> Result:

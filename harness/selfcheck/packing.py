@@ -21,6 +21,7 @@ from pathlib import Path
 from harness.challenges.bundle import bundle_files
 from harness.challenges.model import Challenge
 from harness.errors import HarnessError
+from harness.files import replacing
 from harness.intake import JUNK_DIRS, JUNK_FILES, IntakeLimits, sha256_file
 from harness.inventory import DATA_SUFFIXES, MODEL_SUFFIXES
 from harness.selfcheck.items import LeftOut, plural
@@ -87,16 +88,9 @@ def plan_pack(folder: Path, challenge: Challenge | None, skip: Path | None = Non
 
 def write_zip(folder: Path, files: Iterable[str], out: Path) -> Path:
     """Write the kept files at the top of a zip, atomically, with reproducible bytes."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(out.name + ".partial")
-    try:
-        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name in sorted(files):
-                _add(archive, folder / name, name)
-        partial.replace(out)
-    except OSError as err:
-        partial.unlink(missing_ok=True)
-        raise HarnessError(f"cannot write {out}: {err.strerror or err}") from err
+    with replacing(out) as partial, zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(files):
+            _add(archive, folder / name, name)
     return out
 
 

@@ -18,6 +18,7 @@ from harness.challenges.catalog import Catalog, load_catalog
 from harness.challenges.model import Challenge
 from harness.contract import Contract
 from harness.errors import HarnessError
+from harness.files import replacing
 from harness.models import Backend
 from harness.pipeline import RunOptions, sandbox_submission
 from harness.selfcheck.backend import Requested, choose_backend
@@ -141,12 +142,6 @@ def _write_out(zip_path: Path, out: Path | None, items: tuple[Item, ...]) -> tup
         return None, ""
     if any(item.status == "fail" for item in items):
         return None, f"{out} not written: fix the failures above first, then run this again"
-    partial = out.with_name(out.name + ".partial")
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
+    with replacing(out) as partial:
         shutil.copyfile(zip_path, partial)
-        partial.replace(out)
-    except OSError as err:
-        partial.unlink(missing_ok=True)
-        raise HarnessError(f"cannot write {out}: {err.strerror or err}") from err
     return str(out), f"wrote {out}: send this file"
