@@ -21,7 +21,6 @@ from harness.challenges.model import Challenge, Trap, load_trap
 from harness.challenges.reference_scores import read_reference_scores
 from harness.checks import known_check_ids, run_checks
 from harness.checks.context import CheckContext
-from harness.checks.correctness import baseline_score
 from harness.files import write_text
 from harness.holdout import HOLDOUT, HoldoutKey, load_holdout, score_slice
 from harness.intake import Submission, intake
@@ -147,7 +146,7 @@ def holdout_metrics(context: CheckContext) -> Metrics:
     return Metrics(
         metric=scorer.name,
         holdout=_rounded(context.holdout_score),
-        baseline=_rounded(baseline_score(context, scorer)),
+        baseline=_rounded(context.baseline_score),
         references=dict(context.references),
         slices={name: _rounded(value) for name, value in slices.items()},
         estimate=context.contract.estimate,

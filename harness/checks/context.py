@@ -17,7 +17,7 @@ import pandas as pd
 
 from harness.challenges.model import Challenge, EvidenceName, Trap
 from harness.contract import Contract
-from harness.holdout import HoldoutKey, read_predictions, score_slice
+from harness.holdout import HoldoutKey, baseline_predictions, read_predictions, score_slice
 from harness.inventory import Inventory
 from harness.lint import LintSummary
 from harness.metrics import metric
@@ -66,6 +66,15 @@ class CheckContext:
         return score_slice(
             self.holdout, self.predictions, metric(self.holdout_metric), primary
         ).value
+
+    @functools.cached_property
+    def baseline_score(self) -> float | None:
+        """A trivial model's headline score on the same rows (the training prior or median)."""
+        if self.holdout is None:
+            return None
+        primary = self.trap.primary_slice if self.trap else None
+        baseline = baseline_predictions(self.challenge, self.holdout)
+        return score_slice(self.holdout, baseline, metric(self.holdout_metric), primary).value
 
     def stage(self, name: StageName) -> StageResult:
         """A stage's result; `not_run` when the run did not get that far."""

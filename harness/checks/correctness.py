@@ -9,7 +9,6 @@ import pandas as pd
 from harness.checks import evidence
 from harness.checks.context import CheckContext
 from harness.checks.registry import Judgement, check, graded, skipped
-from harness.holdout import baseline_predictions, score_slice
 from harness.metrics import Metric, metric
 from harness.models import Evidence, StageName
 
@@ -179,7 +178,7 @@ def holdout(context: CheckContext) -> Judgement:
             evidence.text("the challenge's private/holdout is absent"),
         )
     scorer = metric(context.holdout_metric)
-    base = baseline_score(context, scorer)
+    base = context.baseline_score
     score = context.holdout_score
     if score is None:
         return graded(
@@ -199,15 +198,6 @@ def holdout(context: CheckContext) -> Judgement:
     ]
     message = _holdout_message(scorer, score, base, careful)
     return graded(_relative(scorer, score, base, careful), message, *found)
-
-
-def baseline_score(context: CheckContext, scorer: Metric) -> float | None:
-    """The trivial baseline's score on the same rows as the submission's."""
-    if context.holdout is None:
-        return None
-    primary = context.trap.primary_slice if context.trap else None
-    baseline = baseline_predictions(context.challenge, context.holdout)
-    return score_slice(context.holdout, baseline, scorer, primary).value
 
 
 def _relative(scorer: Metric, score: float, base: float | None, careful: float | None) -> float:
