@@ -25,7 +25,7 @@ from harness.checks.source import (
     shipped_modules,
     sources,
 )
-from harness.lint import LintIssue
+from harness.lint import LintIssue, family
 from harness.models import Evidence
 
 SHOWN = 5
@@ -71,18 +71,13 @@ def lint_findings(context: CheckContext) -> Judgement:
         note = f"{len(context.inventory.notebooks)} notebooks (judged by code.notebooks)"
         return skipped("no Python to lint", evidence.text(f"no readable Python lines; {note}"))
     issues = [i for i in summary.issues if not (i.code == "S101" and is_test_code(i.path))]
-    families = Counter(_family(issue.code) for issue in issues)
+    families = Counter(family(issue.code) for issue in issues)
     per_100 = 100 * len(issues) / lines
     weighted = 100 * sum(FAMILIES.get(f, (1.0, f))[0] * n for f, n in families.items())
     score = 1 / (1 + weighted / lines / LINT_SCALE)
     return graded(
         score, _lint_message(per_100, families), *_lint_evidence(context, issues, families, lines)
     )
-
-
-def _family(code: str) -> str:
-    letters = code.rstrip("0123456789")
-    return "C90" if letters == "C" else letters
 
 
 def _lint_message(per_100: float, families: Counter[str]) -> str:
