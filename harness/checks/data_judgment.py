@@ -218,8 +218,8 @@ def validation(context: CheckContext) -> Judgement:
     score += 0.2 if len(method.split()) >= 3 else 0.0
     proof = [evidence.snippet(m.file, m.line, m.snippet) for m in _first_of_each(marks)]
     proof.append(evidence.text(f"estimate method: {method or '(empty)'}", "assessment.toml"))
-    shown = ", ".join(sorted(used)) or "no split or cross-validation in code"
-    return graded(score, f"validation: {shown}", *proof)
+    shown = f"{', '.join(sorted(used))} in code" if used else "no split or cross-validation in code"
+    return graded(score, shown, *proof)
 
 
 def _first_of_each(marks: list[Mark]) -> list[Mark]:
