@@ -425,21 +425,22 @@ def sweep(client: docker.DockerClient, everything: bool = False) -> int:
     `everything`, for `grade sandbox clean`). Returns how many were removed."""
     removed = 0
     for container in client.containers.list(all=True, filters={"label": LABEL}):
-        if everything or _orphaned(container.labels):
+        if everything or orphaned(container.labels):
             remove_container(container)
             removed += 1
     for volume in client.volumes.list(filters={"label": LABEL}):
-        if everything or _orphaned(volume.attrs.get("Labels") or {}):
+        if everything or orphaned(volume.attrs.get("Labels") or {}):
             remove_volume(client, volume.name)
             removed += 1
     for network in client.networks.list(filters={"label": LABEL}):
-        if everything or _orphaned(network.attrs.get("Labels") or {}):
+        if everything or orphaned(network.attrs.get("Labels") or {}):
             _remove(network.remove)
             removed += 1
     return removed
 
 
-def _orphaned(labels: Mapping[str, str]) -> bool:
+def orphaned(labels: Mapping[str, str]) -> bool:
+    """Whether the harness process that labelled this object is gone."""
     pid = labels.get(PID_LABEL, "")
     if not pid.isdigit():
         return True
