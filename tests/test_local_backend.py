@@ -4,6 +4,8 @@ harness's own deadline. It runs on any machine, so these tests never skip."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,7 @@ from harness.cli import cli
 from harness.contract import load_contract
 from harness.packing import zip_folder
 from harness.sandbox.limits import apply_overrides, parse_overrides
-from harness.sandbox.local import LocalRunner
+from harness.sandbox.local import LocalRunner, _children, run_process
 from harness.sandbox.stages import DEFAULT_LIMITS, StageInputs
 
 ROOT = Path(__file__).parents[1]
@@ -96,3 +98,18 @@ def test_the_command_says_which_backend_ran(tmp_path: Path, churn: tuple[Path, P
     assert report["stages"]["train"]["verdict"] == "ok"
     assert report["stages"]["serve"]["verdict"] == "not_run"
     assert "the local backend does not cut the network" in result.stderr
+
+
+def test_the_harness_own_children_outlive_a_stage(tmp_path: Path) -> None:
+    """A stage's strays are reaped, the processes the harness itself started are not (a
+    browser, a worker pool)."""
+    mine = subprocess.Popen(["sleep", "60"])
+    try:
+        outcome = run_process("sleep 30 & echo started", tmp_path, {"PATH": "/usr/bin:/bin"},
+                              DEFAULT_LIMITS["train"])  # fmt: skip
+        assert outcome.exit_code == 0 and "started" in outcome.log.head()
+        assert mine.poll() is None, "the harness's own child was killed with the stage"
+        assert not [p for p in _children(os.getpid()) if p != mine.pid], "a stray survived"
+    finally:
+        mine.kill()
+        mine.wait()

@@ -113,6 +113,7 @@ def run_process(command: str, cwd: Path, env: dict[str, str], limits: Limits) ->
     """One shell command in its own process group, under the harness's deadline."""
     log = CappedLog()
     _become_subreaper()
+    ours = set(_children(os.getpid()))  # the harness's own children are not the stage's
     started = time.monotonic()
     process = subprocess.Popen(
         ["sh", "-c", command],
@@ -129,7 +130,7 @@ def run_process(command: str, cwd: Path, env: dict[str, str], limits: Limits) ->
     reader = LogPump(lambda: iter(lambda: stream.read1(65536), b""), log, limits.max_output_bytes)
     reader.start()
     killed_for = _wait(process, reader, started + limits.timeout_s)
-    _reap_strays()
+    _reap_strays(keep=ours)
     reader.join(timeout=5)
     return ContainerOutcome(
         exit_code=_exit_code(process.returncode),
@@ -163,10 +164,11 @@ def _become_subreaper() -> None:
         libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
 
 
-def _reap_strays() -> None:
-    """Kill and reap every remaining child of this process: what a stage left running."""
+def _reap_strays(keep: set[int]) -> None:
+    """Kill and reap what the stage left running: every child of this process that was not
+    already one before the stage began (the stage's shell is reaped by then)."""
     for _ in range(50):
-        strays = _children(os.getpid())
+        strays = [pid for pid in _children(os.getpid()) if pid not in keep]
         if not strays:
             return
         for pid in strays:
