@@ -30,6 +30,8 @@ LABEL = "grade.harness"
 PID_LABEL = "grade.pid"
 START_LABEL = "grade.started"
 ROLE_LABEL = "grade.role"
+LOG_FILE_FACTOR = 5
+"""The engine's log file of a container holds this many times the harness's output cap."""
 API_TIMEOUT_S = 60
 BUILD_TIMEOUT_S = 1800
 POLL_S = 0.5
@@ -213,10 +215,19 @@ def _create_args(spec: ContainerSpec) -> dict[str, Any]:
         "init": True,
         "tmpfs": dict(spec.tmpfs),
         "mounts": _mounts(spec),
-        "log_config": {"type": "json-file", "config": {"max-size": "10m", "max-file": "1"}},
+        "log_config": _log_config(limits),
         "stdin_open": False,
         "tty": False,
     }
+
+
+def _log_config(limits: Limits) -> dict[str, Any]:
+    """The engine's own log file, capped on disk. It must hold well more than the harness's
+    output cap (JSON lines are larger than what was printed): when the file rotates under a
+    follower, Docker 20.10 can end the stream ("Error grabbing logs"), and a stage that
+    printed a gigabyte would look like one that printed ten megabytes and ended well."""
+    size_mb = max(10, LOG_FILE_FACTOR * limits.max_output_bytes // (1024 * 1024))
+    return {"type": "json-file", "config": {"max-size": f"{size_mb}m", "max-file": "1"}}
 
 
 def _ulimits(limits: Limits) -> list[docker.types.Ulimit]:
