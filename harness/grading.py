@@ -9,7 +9,6 @@ again replaces the old result only once the new one is complete.
 
 from __future__ import annotations
 
-import hashlib
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,20 +22,20 @@ from harness.checks import known_check_ids, run_checks
 from harness.checks.context import CheckContext
 from harness.files import write_text
 from harness.holdout import HOLDOUT, HoldoutKey, load_holdout, score_slice
-from harness.intake import Submission, intake
+from harness.intake import Submission, intake, sha256_file
 from harness.inventory import take_inventory
 from harness.lint import lint
 from harness.metrics import metric
 from harness.models import ChallengeRef, Metrics, Provenance, Result
 from harness.pipeline import RunOptions, SandboxRun, run_sandbox
 from harness.report import build_followup, write_report
+from harness.report.render import REPORT_NAME
 from harness.rubric import Rubric, load_rubric
 from harness.sandbox.limits import parse_overrides
 from harness.scoring import score_dimensions
 from harness.trap_assessment import assess_trap
 
 RESULT_FILE = "result.json"
-REPORT_NAME = "report.html"
 Progress = Callable[[str], None]
 
 
@@ -165,13 +164,9 @@ def provenance(challenge: Challenge, trap: Trap, run: SandboxRun) -> Provenance:
         backend=run.backend,
         image_id=run.image,
         limits=run.limits,
-        data_hashes={f.relative_to(challenge.folder).as_posix(): _sha256(f) for f in files},
+        data_hashes={f.relative_to(challenge.folder).as_posix(): sha256_file(f) for f in files},
         seeds={"generator": trap.seed},
     )
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _rounded(value: float | None) -> float | None:
