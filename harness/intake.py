@@ -27,6 +27,7 @@ from typing import IO
 from harness.contract import Contract, load_contract
 from harness.errors import IntakeError
 from harness.models import SubmissionInfo
+from harness.sandbox.leftovers import claim_temp_folder
 
 MiB = 1024 * 1024
 CHUNK = 64 * 1024
@@ -127,6 +128,7 @@ def staged(dest: Path) -> Iterator[Path]:
     removed whatever happens otherwise. Readable by the sandbox user (mkdtemp makes 0700)."""
     _check_destination(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
+    claim_temp_folder(dest.parent)  # a harness temp folder: swept if this process is killed
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=dest.parent))
     try:
         staging.chmod(0o755)

@@ -52,7 +52,9 @@ def no_leftovers(docker_client: Any) -> Iterator[None]:
     and none of a harness process that has ended (the `grade` commands the test ran). A
     harness still running elsewhere on the same engine is not this test's business."""
     yield
-    containers = docker_client.containers.list(all=True, filters={"label": engine.LABEL})
+    containers = docker_client.containers.list(
+        all=True, filters={"label": engine.LABEL}, ignore_removed=True
+    )
     volumes = docker_client.volumes.list(filters={"label": engine.LABEL})
     left = [c.name for c in containers if _ours_or_orphaned(c.labels)]
     left += [v.name for v in volumes if _ours_or_orphaned(v.attrs.get("Labels") or {})]

@@ -7,9 +7,12 @@ right, the host is untouched, and no container or volume is left behind.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import ipaddress
 import shutil
 import socket
+import struct
 import threading
 import tomllib
 import zipfile
@@ -29,6 +32,7 @@ CASES = Path(__file__).parent / "adversarial"
 DATA = CASES / "_data"
 PRIVATE_LABELS = DATA / "private" / "labels.csv"
 NAMES = sorted(p.name for p in CASES.iterdir() if (p / "case.toml").is_file())
+SIOCGIFADDR = 0x8915
 
 pytestmark = pytest.mark.docker
 
@@ -65,8 +69,29 @@ class Listener:
 
 
 def _bridge_gateway(client: Any) -> str:
-    config = client.networks.get("bridge").attrs["IPAM"]["Config"][0]
-    return str(config["Gateway"])
+    """The host's address on Docker's default bridge, where a container would reach the host.
+    Engines differ in what they say: most give the IPAM `Gateway`, but Docker 20.10 from Debian
+    leaves it out (`"Config": [{"Subnet": "172.17.0.0/16"}]`). Then the bridge interface's own
+    address is the truth (docker0 holds it), and the subnet's first host address is what the
+    engine assigns the bridge by default when the interface cannot be read."""
+    network = client.networks.get("bridge").attrs
+    config = network["IPAM"]["Config"][0]
+    if config.get("Gateway"):
+        return str(config["Gateway"])
+    name = (network.get("Options") or {}).get("com.docker.network.bridge.name", "docker0")
+    return _interface_address(name) or str(next(ipaddress.ip_network(config["Subnet"]).hosts()))
+
+
+def _interface_address(name: str) -> str | None:
+    """The IPv4 address of a network interface (ioctl SIOCGIFADDR), None if it has none."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            answer = fcntl.ioctl(
+                probe.fileno(), SIOCGIFADDR, struct.pack("256s", name[:15].encode())
+            )
+        except OSError:
+            return None
+    return socket.inet_ntoa(answer[20:24])
 
 
 def _run_case(

@@ -37,7 +37,9 @@ def _start_child(tmp_path: Path, image: str) -> subprocess.Popen[str]:
 
 
 def _owned_by(client: Any, pid: int) -> list[Any]:
-    found = client.containers.list(all=True, filters={"label": f"{engine.PID_LABEL}={pid}"})
+    found = client.containers.list(
+        all=True, filters={"label": f"{engine.PID_LABEL}={pid}"}, ignore_removed=True
+    )
     found += client.volumes.list(filters={"label": f"{engine.PID_LABEL}={pid}"})
     return list(found)
 

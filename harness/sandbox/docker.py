@@ -5,7 +5,13 @@ A container is created, started and waited for under the harness's own deadline 
 buffer, and it is removed in a `finally`, whatever happened. Every container, volume and
 image the harness makes carries `LABEL` plus the pid and start time of the harness process,
 so leftovers of a harness killed with SIGKILL can be told apart from those of a harness
-still running, and swept.
+still running, and swept. A build's images are marked by its build id (`grade.build`),
+which names its harness the same way.
+
+Only what names an owner that is gone is swept. A container naming no pid is not proof of
+anything: a build's step containers inherit `grade.harness` (and the build id of the image
+they start from) but no pid, and only `grade sandbox clean` removes them. Two harnesses
+sweep at once: every removal takes "already gone" and "already being removed" for done.
 """
 
 from __future__ import annotations
@@ -13,7 +19,9 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import time
+import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,12 +32,15 @@ import requests
 from docker.errors import APIError, DockerException, ImageNotFound, NotFound
 
 from harness.errors import SandboxError
+from harness.sandbox import leftovers
 from harness.sandbox.logs import CappedLog, LogPump
 
 LABEL = "grade.harness"
 PID_LABEL = "grade.pid"
 START_LABEL = "grade.started"
 ROLE_LABEL = "grade.role"
+BUILD_LABEL = "grade.build"
+"""The build id of an image and of its build's step containers: `<pid>-<start>-<random>`."""
 LOG_FILE_FACTOR = 5
 """The engine's log file of a container holds this many times the harness's output cap."""
 API_TIMEOUT_S = 60
@@ -116,16 +127,25 @@ def connect() -> docker.DockerClient:
 
 
 def connect_and_sweep() -> docker.DockerClient:
-    """A client, after sweeping what a harness killed with SIGKILL left behind: every run
-    of stages starts this way."""
+    """A client, after sweeping what a harness killed with SIGKILL left behind (its
+    containers, volumes, networks, dangling build images and temp folders): every run of
+    stages starts this way."""
     client = connect()
     sweep(client)
+    leftovers.sweep_temp_folders()
     return client
 
 
 def owner_labels() -> dict[str, str]:
     """Labels naming this harness process as the owner of what it creates."""
-    return {LABEL: "1", PID_LABEL: str(os.getpid()), START_LABEL: _process_start(os.getpid())}
+    pid, started = leftovers.this_process()
+    return {LABEL: "1", PID_LABEL: pid, START_LABEL: started}
+
+
+def new_build_id() -> str:
+    """A fresh build id naming this harness process as the build's owner."""
+    pid, started = leftovers.this_process()
+    return f"{pid}-{started}-{uuid.uuid4().hex[:12]}"
 
 
 def run_container(client: docker.DockerClient, spec: ContainerSpec) -> ContainerOutcome:
@@ -380,6 +400,21 @@ def find_image(client: docker.DockerClient, tag: str) -> str | None:
     return image_id
 
 
+class BuildStepError(SandboxError):
+    """A `RUN` step of a build exited with `exit_code` by itself (not killed): what it ran
+    failed, not the engine. `log` is the build's output."""
+
+    def __init__(self, message: str, exit_code: int, log: str) -> None:
+        super().__init__(message, hint=log[-2000:])
+        self.exit_code = exit_code
+        self.log = log
+
+
+_STEP_EXIT = re.compile(r"returned a non-zero code: (\d+)")
+KILLED_EXIT = 128
+"""A step's exit code at or above this is a signal (137: SIGKILL): the step was killed."""
+
+
 def build_image(
     client: docker.DockerClient,
     context: Path,
@@ -388,7 +423,9 @@ def build_image(
     timeout_s: float = BUILD_TIMEOUT_S,
 ) -> tuple[str, str]:
     """`docker build --network none` of `context`; returns the image id and the build log.
-    A build step can stay silent for long (pip, a large COPY): the HTTP timeout is long."""
+    A build step can stay silent for long (pip, a large COPY): the HTTP timeout is long.
+    Raises BuildStepError when a step's command failed, SandboxError when the engine did
+    (it stopped answering, refused, or killed a step: exit 137, "removal in progress")."""
     lines: list[str] = []
     try:
         image, stream = client.images.build(
@@ -398,19 +435,42 @@ def build_image(
     except requests.RequestException as err:
         raise SandboxError(f"building {tag}: the engine stopped answering ({_short(err)})") from err
     except docker.errors.BuildError as err:
-        log = "".join(str(item.get("stream", item.get("error", ""))) for item in err.build_log)
-        raise SandboxError(f"building {tag} failed: {_short(err)}", hint=log[-2000:]) from err
+        raise _build_failure(tag, err) from err
+    except APIError as err:
+        raise SandboxError(f"building {tag}: the engine failed ({_short(err)})") from err
     for item in stream:
         lines.append(str(item.get("stream", "")))
     image_id: str = image.id
     return image_id, "".join(lines)
 
 
-def prune_build(client: docker.DockerClient, label: str, build_id: str) -> None:
+def _build_failure(tag: str, err: docker.errors.BuildError) -> SandboxError:
+    """A step that exited by itself failed; anything else is the engine's failure."""
+    log = "".join(str(item.get("stream", item.get("error", ""))) for item in err.build_log)
+    found = _STEP_EXIT.search(str(err))
+    code = int(found.group(1)) if found else None
+    if code is not None and code < KILLED_EXIT:
+        return BuildStepError(f"building {tag} failed: {_short(err)}", code, log)
+    return SandboxError(
+        f"building {tag}: the engine failed ({_short(err)})", hint=log[-2000:] or None
+    )
+
+
+def prune_build(client: docker.DockerClient, build_id: str) -> None:
     """Remove the untagged images one build left (a first stage holding the wheelhouse, or
-    the steps before a failure). Another prune running at once is fine: a later one gets them."""
-    with contextlib.suppress(APIError):
-        client.images.prune(filters={"dangling": True, "label": f"{label}={build_id}"})
+    the steps before a failure); what another sweep removes meanwhile is fine."""
+    for image in _dangling_builds(client, f"{BUILD_LABEL}={build_id}"):
+        remove_image(client, image["Id"])
+
+
+def _dangling_builds(client: docker.DockerClient, label: str = BUILD_LABEL) -> list[Any]:
+    return _image_summaries(client, {"dangling": True, "label": label})
+
+
+def _image_summaries(client: docker.DockerClient, filters: dict[str, Any]) -> list[Any]:
+    """The images matching `filters`, as the engine lists them (`Id`, `Labels`) in one call:
+    the SDK's `images.list` inspects each one, and fails on one removed meanwhile."""
+    return _listed(lambda: client.api.images(filters=filters))
 
 
 def harness_images(client: docker.DockerClient) -> list[Any]:
@@ -432,40 +492,74 @@ def remove_old_images(client: docker.DockerClient, keep: set[str]) -> int:
 
 
 def sweep(client: docker.DockerClient, everything: bool = False) -> int:
-    """Remove harness containers, volumes and networks whose owner process is gone (or all, with
-    `everything`, for `grade sandbox clean`). Returns how many were removed."""
+    """Remove the harness's containers, volumes, networks and dangling build images whose
+    owner process is gone (or all, with `everything`, for `grade sandbox clean`). Returns how
+    many were removed. Another sweep may run at once: what it removes first is skipped."""
     removed = 0
-    for container in client.containers.list(all=True, filters={"label": LABEL}):
+    for container in _containers(client):
         if everything or orphaned(container.labels):
             remove_container(container)
             removed += 1
-    for volume in client.volumes.list(filters={"label": LABEL}):
+    for volume in _listed(lambda: client.volumes.list(filters={"label": LABEL})):
         if everything or orphaned(volume.attrs.get("Labels") or {}):
             remove_volume(client, volume.name)
             removed += 1
-    for network in client.networks.list(filters={"label": LABEL}):
+    for network in _listed(lambda: client.networks.list(filters={"label": LABEL})):
         if everything or orphaned(network.attrs.get("Labels") or {}):
             _remove(network.remove)
+            removed += 1
+    tagged = _tagged_builds(client)
+    for image in _dangling_builds(client):
+        if everything or _build_orphaned(image.get("Labels") or {}, tagged):
+            remove_image(client, image["Id"])
             removed += 1
     return removed
 
 
-def orphaned(labels: Mapping[str, str]) -> bool:
-    """Whether the harness process that labelled this object is gone."""
-    pid = labels.get(PID_LABEL, "")
-    if not pid.isdigit():
-        return True
-    return _process_start(int(pid)) != labels.get(START_LABEL)
+def _containers(client: docker.DockerClient) -> list[Any]:
+    """The harness's containers; one removed between listing and inspecting is left out
+    (the SDK inspects each one listed, and would raise NotFound)."""
+    return _listed(
+        lambda: client.containers.list(all=True, filters={"label": LABEL}, ignore_removed=True)
+    )
 
 
-def _process_start(pid: int) -> str:
-    """The start time of a process (clock ticks since boot), '' if it does not exist. With
-    the pid it names one process even after pids are reused."""
+def _listed(listing: Callable[[], list[Any]]) -> list[Any]:
+    """What `listing` lists, or nothing when the engine failed at it (an object removed
+    while listed): a sweep never fails a grading, and the next one gets the rest."""
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return ""
-    return stat.rsplit(")", 1)[-1].split()[19]
+        return list(listing())
+    except (APIError, requests.RequestException):
+        return []
+
+
+def orphaned(labels: Mapping[str, str]) -> bool:
+    """Whether the harness process named by this object's pid labels is gone. An object
+    with no pid label names no owner (a build's step container) and is not orphaned."""
+    pid = labels.get(PID_LABEL)
+    return pid is not None and leftovers.owner_gone(pid, labels.get(START_LABEL, ""))
+
+
+def _build_orphaned(labels: Mapping[str, str], tagged: set[str]) -> bool:
+    """Whether a dangling image was left by a build whose harness is gone. The build id of a
+    tagged image does not count: an image built on it inherits its label until its own
+    build's `LABEL` step (a step image of a running build, or a cached one)."""
+    build_id = labels.get(BUILD_LABEL, "")
+    owner = build_owner(build_id)
+    return owner is not None and build_id not in tagged and leftovers.owner_gone(*owner)
+
+
+def _tagged_builds(client: docker.DockerClient) -> set[str]:
+    images = _image_summaries(client, {"dangling": False, "label": BUILD_LABEL})
+    return {(image.get("Labels") or {}).get(BUILD_LABEL, "") for image in images}
+
+
+def build_owner(build_id: str) -> tuple[str, str] | None:
+    """(pid, start time) a build id names, or None (a manual build, or an older harness's)."""
+    pid, started, rest = [*build_id.split("-", 2), "", ""][:3]
+    if not (pid.isdigit() and started.isdigit() and rest):
+        return None
+    return pid, started
 
 
 def _short(err: BaseException) -> str:
@@ -475,7 +569,7 @@ def _short(err: BaseException) -> str:
 
 def live_containers(client: docker.DockerClient) -> Iterator[Any]:
     """This harness process's own containers still present."""
-    for container in client.containers.list(all=True, filters={"label": LABEL}):
+    for container in _containers(client):
         if container.labels.get(PID_LABEL) == str(os.getpid()):
             yield container
 

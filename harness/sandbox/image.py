@@ -5,7 +5,8 @@ This module pulls nothing (there may be no registry): the base image is present 
 (`sandbox/Dockerfile`) and a submission's own requirements (`sandbox/requirements.Dockerfile`)
 are installed from wheels the host downloads first, so every build runs with no network.
 Tags are content hashes: an image whose tag exists is reused as it is, without pip or a
-build.
+build. Harnesses on one machine build one tag at a time (a file lock per tag): two builds of
+the same tag would both finish, and the first one's image would be left untagged.
 
 The host's pip only ever sees binary wheels for the image's platform (`--only-binary`), so
 nothing from a submission runs on the host; a submission's requirements are reduced to plain
@@ -15,6 +16,8 @@ in an empty folder, so no name can be taken for a file of the host's.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import os
 import re
@@ -23,8 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +35,16 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
 
 from harness.errors import SandboxError
-from harness.sandbox.docker import DOCTOR_HINT, build_image, connect, find_image, prune_build
+from harness.sandbox.docker import (
+    DOCTOR_HINT,
+    BuildStepError,
+    build_image,
+    connect,
+    find_image,
+    new_build_id,
+    prune_build,
+)
+from harness.sandbox.leftovers import owned_temp_dir
 
 BASE_TAG = "grade-base:bookworm"
 BASE_ENV = "GRADE_BASE_IMAGE"
@@ -42,7 +53,6 @@ SUBMISSION_REPOSITORY = "grade-sub"
 RUNTIME_DOCKERFILE = "Dockerfile"
 RUNTIME_REQUIREMENTS = "runtime-requirements.txt"
 REQUIREMENTS_DOCKERFILE = "requirements.Dockerfile"
-BUILD_LABEL = "grade.build"
 BASE_HINT = "run `sudo bash sandbox/build-base.sh`"
 PIP_TIMEOUT_S = 1800.0
 LOG_TAIL_BYTES = 4096
@@ -63,6 +73,7 @@ PIP_TARGET = (
 )
 
 Progress = Callable[[str], None]
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -166,10 +177,18 @@ def build_runtime(client: docker.DockerClient, progress: Progress) -> BuiltImage
     base_id = ensure_base(client)
     tag = runtime_tag_for(base_id, sandbox)
     existing = find_image(client, tag)
-    if existing is not None:
-        return BuiltImage(tag=tag, image_id=existing, reused=True)
-    with tempfile.TemporaryDirectory(prefix="grade-runtime-") as tmp:
-        context = Path(tmp)
+    if existing is None:
+        with build_lock(tag, progress):
+            existing = find_image(client, tag)  # another harness may have built it meanwhile
+            if existing is None:
+                return _build_runtime(client, sandbox, base_id, tag, progress)
+    return BuiltImage(tag=tag, image_id=existing, reused=True)
+
+
+def _build_runtime(
+    client: docker.DockerClient, sandbox: Path, base_id: str, tag: str, progress: Progress
+) -> BuiltImage:
+    with owned_temp_dir("grade-runtime-") as context:
         shutil.copy2(sandbox / RUNTIME_REQUIREMENTS, context / RUNTIME_REQUIREMENTS)
         progress(f"downloading the runtime's wheels ({RUNTIME_REQUIREMENTS})")
         fetch_wheels(sandbox / RUNTIME_REQUIREMENTS, context / "wheelhouse")
@@ -184,15 +203,31 @@ def _build(
     client: docker.DockerClient, context: Path, dockerfile: str, tag: str, **args: str
 ) -> tuple[str, str]:
     """build_image with the Dockerfile's ARG defaults set to `args` (build_image takes no
-    build args), then the removal of the untagged images the build left behind."""
-    build = uuid.uuid4().hex
+    build args), then the removal of the untagged images the build left behind. The build
+    id names this process, so a sweep can tell a dead build's images from a running one's."""
+    build = new_build_id()
     for name, value in {**args, "BUILD": build}.items():
         dockerfile = _pin_arg(dockerfile, name, value)
     (context / "Dockerfile").write_text(dockerfile)
     try:
         return build_image(client, context, tag, {"grade.image": tag.partition(":")[0]})
     finally:
-        prune_build(client, BUILD_LABEL, build)
+        prune_build(client, build)
+
+
+@contextlib.contextmanager
+def build_lock(tag: str, progress: Progress) -> Iterator[None]:
+    """Hold the lock of `tag` (a file under `~/.cache/grade/locks/`) until the block ends;
+    the lock goes with the process, however it ends. Says so when another harness holds it."""
+    folder = _cache_root() / "grade" / "locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / f"{_UNSAFE.sub('_', tag)}.lock").open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            progress(f"waiting for another harness building {tag}")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield  # closing the file releases the lock
 
 
 def _pin_arg(dockerfile: str, name: str, value: str) -> str:
@@ -219,9 +254,12 @@ def fetch_wheels(requirements: Path, dest: Path) -> None:
 
 
 def _wheel_cache(requirements: bytes) -> Path:
-    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     key = hashlib.sha256(requirements + "\0".join(PIP_TARGET).encode()).hexdigest()[:16]
-    return root / "grade" / "wheels" / key
+    return _cache_root() / "grade" / "wheels" / key
+
+
+def _cache_root() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
 
 
 def _download(requirements: Path, cached: Path) -> None:
@@ -283,7 +321,9 @@ def build_requirements_layer(
     client: docker.DockerClient, runtime_tag: str, requirements: Path, progress: Progress
 ) -> InstallOutcome:
     """The runtime plus a submission's requirements, as an image cached by their hash. A
-    requirement pip cannot install is an outcome with pip's own message, not an exception."""
+    requirement pip cannot install is an outcome with pip's own message, not an exception;
+    the engine failing the build (a step killed, the engine refusing or gone) raises a
+    SandboxError that says so: the submission is not to blame for it."""
     started = time.monotonic()
     runtime_id = find_image(client, runtime_tag)
     if runtime_id is None:
@@ -299,23 +339,50 @@ def build_requirements_layer(
         return _not_installed(started, notes + "\n".join(plain.refused))
     if not plain.kept:
         return _installed(started, runtime_tag, runtime_id, notes + "nothing to install\n", True)
-    pins = _runtime_pins(client, runtime_tag)
-    with tempfile.TemporaryDirectory(prefix="grade-sub-") as tmp:
-        context = Path(tmp)
-        (context / "requirements.txt").write_text("".join(f"{line}\n" for line in plain.kept))
-        progress(f"downloading wheels for {requirements.name}")
+    layer = _Layer(runtime_tag, runtime_id, tag, plain.kept, notes, requirements.name)
+    with build_lock(tag, progress):
+        existing = find_image(client, tag)  # another harness may have built it meanwhile
+        if existing is not None:
+            return _installed(started, tag, existing, notes, reused=True)
+        return _build_layer(client, layer, started, progress)
+
+
+@dataclass(frozen=True)
+class _Layer:
+    """What one submission layer is built from."""
+
+    runtime_tag: str
+    runtime_id: str
+    tag: str
+    kept: tuple[str, ...]
+    notes: str
+    name: str
+
+
+def _build_layer(
+    client: docker.DockerClient, layer: _Layer, started: float, progress: Progress
+) -> InstallOutcome:
+    pins = _runtime_pins(client, layer.runtime_tag)
+    with owned_temp_dir("grade-sub-") as context:
+        (context / "requirements.txt").write_text("".join(f"{line}\n" for line in layer.kept))
+        progress(f"downloading wheels for {layer.name}")
         try:
             fetch_wheels(context / "requirements.txt", context / "wheelhouse")
         except WheelFetchError as err:
-            return _not_installed(started, notes + err.pip_log)
+            return _not_installed(started, layer.notes + err.pip_log)
         _drop_installed(context / "wheelhouse", pins)
-        progress(f"building {tag} on {runtime_tag} with no network")
+        progress(f"building {layer.tag} on {layer.runtime_tag} with no network")
         dockerfile = (sandbox_dir() / REQUIREMENTS_DOCKERFILE).read_text()
         try:
-            image_id, log = _build(client, context, dockerfile, tag, RUNTIME=runtime_id)
+            image_id, log = _build(client, context, dockerfile, layer.tag, RUNTIME=layer.runtime_id)
+        except BuildStepError as err:  # pip ran and failed: its own message
+            return _not_installed(started, layer.notes + err.log)
         except SandboxError as err:
-            return _not_installed(started, notes + (err.hint or err.message))
-    return _installed(started, tag, image_id, notes + log, reused=False)
+            raise SandboxError(
+                f"the Docker engine failed while installing {layer.name}, not pip: {err.message}",
+                hint=DOCTOR_HINT,
+            ) from err
+    return _installed(started, layer.tag, image_id, layer.notes + log, reused=False)
 
 
 def _installed(started: float, tag: str, image_id: str, log: str, reused: bool) -> InstallOutcome:

@@ -7,16 +7,18 @@ import contextlib
 import re
 import shutil
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from docker.errors import ImageNotFound
+from docker.errors import BuildError, ImageNotFound
 
 from harness.errors import SandboxError
-from harness.sandbox import image
-from harness.sandbox.docker import find_image
+from harness.sandbox import docker as engine
+from harness.sandbox import image, leftovers
+from harness.sandbox.docker import BUILD_LABEL, build_owner, find_image
 
 pytestmark = pytest.mark.docker
 
@@ -226,10 +228,56 @@ def test_a_failed_build_gives_pips_message_and_leaves_no_image(
             wheel.unlink()
 
     monkeypatch.setattr(image, "_drop_installed", drop_every_wheel)
+    before = _dangling_builds_of_this_process(docker_client)
     outcome = image.build_requirements_layer(docker_client, runtime.tag, requirements, _quiet)
 
     assert not outcome.ok
     assert "No matching distribution found for tabulate" in outcome.log
     assert find_image(docker_client, tag) is None
-    leftovers = docker_client.images.list(filters={"dangling": True, "label": image.BUILD_LABEL})
-    assert leftovers == []
+    assert _dangling_builds_of_this_process(docker_client) - before == set()
+
+
+def _dangling_builds_of_this_process(client: Any) -> set[str]:
+    """Untagged images of builds this test process ran (their build ids name its pid and
+    start time): what anything else on the engine left is not this test's business."""
+    pid, started = leftovers.this_process()
+    dangling = client.images.list(filters={"dangling": True, "label": BUILD_LABEL})
+    return {
+        found.id
+        for found in dangling
+        if build_owner(found.labels.get(BUILD_LABEL, "")) == (pid, started)
+    }
+
+
+def test_a_step_that_exits_by_itself_is_its_commands_failure_and_a_killed_one_the_engines() -> None:
+    failed = engine._build_failure(
+        "t", BuildError("The command 'pip' returned a non-zero code: 1", [])
+    )
+    killed = engine._build_failure(
+        "t", BuildError("The command 'pip' returned a non-zero code: 137", [])
+    )
+    removed = engine._build_failure(
+        "t", BuildError("removal of container x is already in progress", [])
+    )
+
+    assert isinstance(failed, engine.BuildStepError) and failed.exit_code == 1
+    assert not isinstance(killed, engine.BuildStepError) and "the engine failed" in killed.message
+    assert not isinstance(removed, engine.BuildStepError) and "the engine failed" in removed.message
+
+
+def test_an_install_the_engine_broke_says_so_and_does_not_blame_pip(
+    docker_client: Any, runtime: image.BuiltImage, requirements: Path, wheel_cache: Path,
+    layer_tags: list[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    requirements.write_text(f"{SMALL_PACKAGE}\n# {uuid.uuid4().hex}\n")
+    _new_layer(docker_client, runtime.tag, requirements, layer_tags)
+
+    def killed_build(_client: Any, _context: Path, tag: str, _labels: object) -> tuple[str, str]:
+        error = BuildError(
+            "The command '/bin/sh -c python -m pip' returned a non-zero code: 137", []
+        )
+        raise engine._build_failure(tag, error)
+
+    monkeypatch.setattr(image, "build_image", killed_build)
+    with pytest.raises(SandboxError, match=r"the Docker engine failed while installing .*not pip"):
+        image.build_requirements_layer(docker_client, runtime.tag, requirements, _quiet)

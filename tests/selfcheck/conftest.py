@@ -87,7 +87,7 @@ def none_of_ours_left(docker_client: Any) -> Iterator[None]:
     `no_leftovers` counts every harness's: other runs may share the engine.)"""
     yield
     ours = {"label": f"{engine.PID_LABEL}={os.getpid()}"}
-    containers = docker_client.containers.list(all=True, filters=ours)
+    containers = docker_client.containers.list(all=True, filters=ours, ignore_removed=True)
     volumes = docker_client.volumes.list(filters=ours)
     assert containers == [] and volumes == [], "the self-check left containers or volumes"
 
