@@ -40,6 +40,27 @@ Backend = Literal["docker", "local", "none"]
 Score = Field(default=None, ge=0.0, le=1.0)
 
 
+FACTS: Mapping[str, str] = {
+    "ran": "train and predict both ended ok",
+    "predictions": "predict wrote a predictions file the harness could read",
+    "holdout_measured": "the holdout metric was computed on the predictions",
+    "beats_baseline": "the holdout metric is better than the trivial baseline's",
+    "estimate": "assessment.toml states an [estimate] with a value",
+    "dockerfile": "the submission holds a Dockerfile",
+    "serve_declared": "assessment.toml declares a serve command",
+    "service_started": "the service answered its health check in the probe",
+    "service_answered": "the service answered the probe's valid request with a 2xx",
+    "tests": "the submission holds test files",
+    "notebooks": "the submission holds notebooks",
+    "writeup": "the submission holds a non-empty write-up",
+    "leans_in_behaviour": "the trap's slices or probes measured the model leaning on the trap",
+    "optimistic_estimate": "the self-estimate was past the trap's optimism threshold",
+    "leans_in_code": "the code was read as not handling the trap",
+    "handled_in_code": "the code was read as handling the trap",
+}
+"""Every fact a question may name in `requires` or `unless`, and what it means."""
+
+
 class Frozen(BaseModel):
     """Base of every result part: immutable, and unknown keys are an error."""
 
@@ -221,6 +242,11 @@ class Result(Frozen):
     dimensions: Mapping[DimensionName, DimensionScore] = Field(default_factory=_empty_dimensions)
     trap: TrapAssessment = TrapAssessment()
     metrics: Metrics = Metrics()
+    facts: Mapping[str, bool] = Field(
+        default_factory=dict,
+        description="What the harness saw of the submission (a Dockerfile, a service that "
+        "answered, ...): the only premises a follow-up question may rest on.",
+    )
     followup: Followup = Followup()
 
     def to_json(self) -> str:

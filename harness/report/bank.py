@@ -21,6 +21,7 @@ from typing import Any, get_args
 
 from harness.errors import HarnessError
 from harness.models import FindingStatus, TrapVerdict
+from harness.report.premises import KNOWN, implied
 
 BANK_FILE = "questions.toml"
 FIXED_IDS = ("production", "scale")
@@ -41,7 +42,7 @@ PLACEHOLDERS = frozenset(
     }
 )
 """What `{name}` may stand for in a question; filled in from the result."""
-ENTRY_KEYS = frozenset({"question", "why", "strong", "weak", "evidence"})
+ENTRY_KEYS = frozenset({"question", "why", "strong", "weak", "evidence", "requires", "unless"})
 TEXT_KEYS = ("question", "why", "strong", "weak")
 
 
@@ -55,6 +56,11 @@ class Entry:
     weak: str
     evidence: tuple[str, ...] = ()
     """Where its evidence comes from: check ids, or `trap` for the trap's own evidence."""
+    requires: tuple[str, ...] = ()
+    """Facts that must hold for it to be asked: those named in the bank, and those its
+    placeholders take for granted (`harness/report/premises.py`)."""
+    unless: tuple[str, ...] = ()
+    """Facts that must not hold for it to be asked."""
 
 
 @dataclass(frozen=True)
@@ -62,7 +68,9 @@ class Bank:
     """The whole bank: fixed questions, per-check variants, trap questions by verdict."""
 
     fixed: Mapping[str, Entry]
-    checks: Mapping[str, Mapping[str, Entry]]
+    checks: Mapping[str, Mapping[str, tuple[Entry, ...]]]
+    """Per check id and status, the entries in the order they are tried: the first whose
+    premises hold is asked."""
     trap: Mapping[str, tuple[Entry, ...]] = field(default_factory=dict)
 
 
@@ -99,15 +107,22 @@ def parse_bank(data: dict[str, Any], base: bool = True) -> Bank:
     )
 
 
-def _checks(table: dict[str, Any], where: str) -> dict[str, dict[str, Entry]]:
-    checks: dict[str, dict[str, Entry]] = {}
+def _checks(table: dict[str, Any], where: str) -> dict[str, dict[str, tuple[Entry, ...]]]:
+    checks: dict[str, dict[str, tuple[Entry, ...]]] = {}
     for check, variants in table.items():
         key = f'checks."{check}"'
         if not isinstance(variants, dict):
             raise HarnessError(f"question bank {where}: [{key}] must be a table of statuses")
         _only_keys(variants, set(STATUS_KEYS), where, key)
-        checks[check] = {s: _entry(v, where, f"{key}.{s}") for s, v in variants.items()}
+        checks[check] = {s: _entries(v, where, f"{key}.{s}") for s, v in variants.items()}
     return checks
+
+
+def _entries(value: Any, where: str, key: str) -> tuple[Entry, ...]:
+    """One entry (a table) or several tried in order (an array of tables)."""
+    if isinstance(value, list) and value:
+        return tuple(_entry(item, where, f"{key}[{i}]") for i, item in enumerate(value))
+    return (_entry(value, where, key),)
 
 
 def _trap(table: dict[str, Any], where: str) -> dict[str, tuple[Entry, ...]]:
@@ -132,7 +147,26 @@ def _entry(value: Any, where: str, key: str) -> Entry:
     if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
         raise HarnessError(f"question bank {where}: {key}.evidence must be a list of check ids")
     question, why, strong, weak = (" ".join(value[name].split()) for name in TEXT_KEYS)
-    return Entry(question, why, strong, weak, evidence=tuple(sources))
+    requires = _facts(value, "requires", where, key)
+    return Entry(
+        question, why, strong, weak,
+        evidence=tuple(sources),
+        requires=tuple(dict.fromkeys((*requires, *implied((question, why, strong, weak))))),
+        unless=_facts(value, "unless", where, key),
+    )  # fmt: skip
+
+
+def _facts(value: Mapping[str, Any], name: str, where: str, key: str) -> tuple[str, ...]:
+    facts = value.get(name, [])
+    if not isinstance(facts, list) or not all(isinstance(f, str) for f in facts):
+        raise HarnessError(f"question bank {where}: {key}.{name} must be a list of fact names")
+    unknown = sorted(set(facts) - KNOWN)
+    if unknown:
+        raise HarnessError(
+            f"question bank {where}: {key}.{name} names the unknown fact {unknown[0]!r}",
+            hint=f"known: {', '.join(sorted(KNOWN))}",
+        )
+    return tuple(facts)
 
 
 def _text(value: Any, where: str, key: str) -> None:

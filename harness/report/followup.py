@@ -23,6 +23,7 @@ from harness.models import (
 )
 from harness.report.bank import FIXED_IDS, Bank, Entry, load_bank
 from harness.report.formats import PRIORITY, megabytes, number, seconds, where
+from harness.report.premises import holds, true_facts
 
 MIN_QUESTIONS = 6
 TARGET_QUESTIONS = 8
@@ -37,7 +38,7 @@ STATUS_RANK = {"fail": 0, "partial": 1, "pass": 2, "skipped": 3, "error": 4}
 def build_followup(result: Result, challenge_folder: Path | None) -> Followup:
     """The guide for this result; `challenge_folder` holds the challenge's `questions.toml`."""
     bank = load_bank(challenge_folder)
-    trap_entries = bank.trap.get(result.trap.verdict, ())[:TRAP_QUESTIONS]
+    trap_entries = _trap_entries(result, bank)
     trap = tuple(_ask(entry, _sourced(result, entry), result) for entry in trap_entries)
     fixed = tuple(_ask(entry, _sourced(result, entry), result) for entry in _fixed(bank))
     asked = len(trap) + len(fixed)
@@ -49,6 +50,17 @@ def build_followup(result: Result, challenge_folder: Path | None) -> Followup:
         agenda=_agenda(result, len(trap) + len(checks)),
         questions=(*trap, *checks, *fixed),
     )
+
+
+def _trap_entries(result: Result, bank: Bank) -> tuple[Entry, ...]:
+    """The trap questions of its verdict whose premises hold, at most `TRAP_QUESTIONS`."""
+    entries = bank.trap.get(result.trap.verdict, ())
+    return tuple(e for e in entries if _premised(e, result))[:TRAP_QUESTIONS]
+
+
+def _premised(entry: Entry, result: Result) -> bool:
+    """Whether every fact the question takes for granted holds (`premises.py`)."""
+    return holds(entry.requires, entry.unless, true_facts(result))
 
 
 def _fixed(bank: Bank) -> tuple[Entry, ...]:
@@ -65,7 +77,7 @@ def _check_questions(
     minimum.
     """
     findings = [f for f in _worst_first(result.findings) if f.check not in covered]
-    candidates = [(f, e) for f in findings if (e := _variant(bank, f))]
+    candidates = [(f, e) for f in findings if (e := _variant(bank, f, result))]
     with_evidence = [(f, e) for f, e in candidates if f.evidence]
     chosen = _pick(with_evidence, wanted, PER_DIMENSION)
     chosen = _pick(with_evidence, wanted, None, chosen)
@@ -107,16 +119,16 @@ def _rank(index: int, finding: Finding) -> tuple[int, int, float, int]:
     return (STATUS_RANK[finding.status], PRIORITY[finding.dimension], score, index)
 
 
-def _variant(bank: Bank, finding: Finding) -> Entry | None:
-    """The bank's question for this finding's status; a crashed check is never asked about."""
+def _variant(bank: Bank, finding: Finding, result: Result) -> Entry | None:
+    """The bank's first question for this finding's status whose premises hold; a crashed
+    check is never asked about. `default` serves fail and partial without their own."""
     variants = bank.checks.get(finding.check, {})
     if finding.status == "error":
         return None
-    if finding.status in variants:
-        return variants[finding.status]
-    if finding.status in ("fail", "partial"):
-        return variants.get("default")
-    return None
+    tried = variants.get(finding.status)
+    if tried is None and finding.status in ("fail", "partial"):
+        tried = variants.get("default")
+    return next((e for e in tried or () if _premised(e, result)), None)
 
 
 def _sourced(result: Result, entry: Entry) -> tuple[Evidence, ...]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from harness import __version__
 from harness.models import (
+    FACTS,
     ChallengeRef,
     Criterion,
     DimensionName,
@@ -360,7 +361,8 @@ def _trap_findings(verdict: TrapVerdict) -> list[Finding]:
                 "its scoring-time value: no gap",
                 Evidence(
                     kind="metric",
-                    excerpt="balanced-accuracy gap, ordinary - scoring_time",
+                    excerpt="slices: balanced_accuracy 0.740 on ordinary, 0.720 on scoring_time: "
+                    "gap +0.020 (threshold 0.12: does not lean on it)",
                     value=0.02,
                 ),
             ),
@@ -417,7 +419,10 @@ def _trap_findings(verdict: TrapVerdict) -> list[Finding]:
             "balanced accuracy drops from 0.93 to 0.52 when retention_calls has its "
             "scoring-time value",
             Evidence(
-                kind="metric", excerpt="balanced-accuracy gap, ordinary - scoring_time", value=0.41
+                kind="metric",
+                excerpt="slices: balanced_accuracy 0.930 on ordinary, 0.520 on scoring_time: "
+                "gap +0.410 (threshold 0.12: leans on the trap)",
+                value=0.41,
             ),
         ),
         _finding(
@@ -716,6 +721,20 @@ def _provenance() -> Provenance:
     )
 
 
+def _facts(verdict: TrapVerdict) -> dict[str, bool]:
+    """What the harness saw: the same code base either way; only the model's lean differs."""
+    leaning = verdict in ("missed", "noticed_not_handled")
+    seen = ("ran", "predictions", "holdout_measured", "beats_baseline", "estimate",
+            "dockerfile", "serve_declared", "service_started", "service_answered", "tests",
+            "writeup")  # fmt: skip
+    return {
+        **{name: False for name in FACTS},
+        **{name: True for name in seen},
+        "leans_in_behaviour": leaning,
+        "optimistic_estimate": verdict == "missed",
+    }
+
+
 def sample_result(verdict: TrapVerdict = "handled", with_followup: bool = True) -> Result:
     """A graded customer-churn submission whose trap verdict is `verdict`."""
     findings = [*_common_findings(), _holdout_finding(verdict), *_trap_findings(verdict)]
@@ -734,6 +753,7 @@ def sample_result(verdict: TrapVerdict = "handled", with_followup: bool = True) 
         dimensions=_dimensions(verdict),
         trap=_trap(verdict),
         metrics=_metrics(verdict),
+        facts=_facts(verdict),
     )
     if not with_followup:
         return result

@@ -173,8 +173,8 @@ def test_a_broken_bank_names_its_file_and_key(tmp_path: Path, text: str, problem
 def test_a_challenge_bank_overrides_a_check_question(tmp_path: Path) -> None:
     folder = write_bank(tmp_path / "c", '[checks."deploy.validation".fail]\n' + ENTRY)
     bank = load_bank(folder)
-    assert bank.checks["deploy.validation"]["fail"].question == "Q?"
-    assert bank.checks["deploy.validation"]["pass"].question != "Q?"
+    assert bank.checks["deploy.validation"]["fail"][0].question == "Q?"
+    assert bank.checks["deploy.validation"]["pass"][0].question != "Q?"
     assert bank.fixed["production"].question == FIXED[0]
 
 
