@@ -2,8 +2,8 @@
 
 Exit codes: 0 success; 1 `grade sandbox doctor` or `grade check` found a problem; 2 bad
 input or usage (one line on stderr); 3 an internal error of the harness (a bug: rerun with
--v for the traceback); 130 interrupted (SIGINT), 143 terminated (SIGTERM): containers are
-removed first.
+-v for the traceback); 130 interrupted (SIGINT), 143 terminated (SIGTERM): containers and
+temporary files are removed first, then one line on stderr says what was stopped.
 """
 
 from __future__ import annotations
@@ -40,12 +40,13 @@ from harness.sandbox.setup import build_all
 from harness.selfcheck.backend import Requested
 from harness.selfcheck.run import CheckOptions, self_check
 from harness.selfcheck.summary import print_self_check
-from harness.signals import sigterm_unwinds
+from harness.signals import Terminated, sigterm_unwinds
 from harness.summary import print_diagnoses, print_inspection, print_sandbox_report
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -72,18 +73,29 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         ctx = click.get_current_context()
         try:
-            return command(*args, **kwargs)
+            with sigterm_unwinds():
+                return command(*args, **kwargs)
         except HarnessError as err:
             _fail(ctx, f"error: {err.one_line()}", EXIT_BAD_INPUT)
         except (click.exceptions.Exit, click.ClickException):
             raise  # click's own exits and usage errors
         except KeyboardInterrupt:
-            _fail(ctx, "interrupted", EXIT_INTERRUPTED)
+            _fail(ctx, f"interrupted (SIGINT): {_stopped(ctx)}", EXIT_INTERRUPTED)
+        except Terminated:  # a SystemExit, so after every `finally` below has run
+            _fail(ctx, f"terminated (SIGTERM): {_stopped(ctx)}", EXIT_TERMINATED)
         except Exception as err:  # the last resort: a bug in the harness, never a traceback
             message = " ".join(f"{type(err).__name__}: {err}".split())
             _fail(ctx, f"internal error: {message} (a bug in grade; -v shows where)", EXIT_INTERNAL)
 
     return wrapper
+
+
+def _stopped(ctx: click.Context) -> str:
+    """What a signal stopped, said once the cleanup of every `finally` on the way out ran."""
+    words = [word for word in ctx.command_path.split()[1:] if word != "submission"]
+    target = ctx.params.get("submission") or ctx.params.get("folder")
+    command = " ".join(["grade", *words, *([str(target)] if target else [])])
+    return f"stopped {command}; its processes, containers and temporary files were removed"
 
 
 def _fail(ctx: click.Context, line: str, code: int) -> NoReturn:
@@ -166,8 +178,7 @@ def grade_zip(submission: Path, out: Path, limits: tuple[str, ...], backend: Bac
               challenge_dirs: tuple[Path, ...], as_json: bool) -> None:  # fmt: skip
     """Grade SUBMISSION (a .zip): run it in the sandbox, check it, score it, write the report."""
     options = RunOptions(load_catalog(challenge_dirs), None, None, limits, backend)
-    with sigterm_unwinds():
-        graded = grade_submission(submission, options, out, timed_progress())
+    graded = grade_submission(submission, options, out, timed_progress())
     if as_json:
         click.echo(graded.result.to_json(), nl=False)
     else:
@@ -212,8 +223,7 @@ def check(folder: Path, zip_out: Path | None, check_backend: Requested,
           challenge_dirs: tuple[Path, ...], as_json: bool) -> None:  # fmt: skip
     """Self-check your submission folder DIR before you send it (exit 1: something to fix)."""
     options = CheckOptions(challenge_dirs, check_backend, zip_out)
-    with sigterm_unwinds():
-        checked = self_check(folder, options, _progress)
+    checked = self_check(folder, options, _progress)
     if as_json:
         click.echo(checked.model_dump_json(indent=2))
     else:
@@ -292,11 +302,18 @@ def doctor() -> None:
 @verbose_option
 @reports_errors
 def clean() -> None:
-    """Remove every container, volume and network the harness left, and its old images."""
+    """Remove every container, volume, network and dangling build image the harness left,
+    its old images, and the temp folders of harness processes that were killed."""
+    from harness.sandbox.leftovers import sweep_temp_folders  # only this command needs it
+
     client = engine.connect()
     removed = engine.sweep(client, everything=True)
     images = engine.remove_old_images(client, current_images(client))
-    click.echo(f"removed {removed} containers, volumes and networks, and {images} old images")
+    folders = sweep_temp_folders()
+    click.echo(
+        f"removed {removed} containers, volumes, networks and dangling build images, "
+        f"{images} old images and {folders} temp folders of killed harnesses"
+    )
 
 
 @sandbox.command("run")
@@ -328,8 +345,7 @@ def run_stages(
 ) -> None:
     """Run SUBMISSION's stages (install, train, predict, test, serve) in the sandbox."""
     options = RunOptions(load_catalog(challenge_dirs), data, features, limits, backend)
-    with sigterm_unwinds():
-        report = sandbox_submission(submission, options, _progress)
+    report = sandbox_submission(submission, options, _progress)
     if as_json:
         click.echo(report.model_dump_json(indent=2))
     else:
@@ -379,11 +395,10 @@ def validate_challenge(challenge_ids: tuple[str, ...], seeds: int, record: bool,
     catalog = load_catalog(challenge_dirs)
     chosen = [catalog.get(challenge_id) for challenge_id in challenge_ids]
     valid = True
-    with sigterm_unwinds():
-        for one in chosen:
-            validation = validate(one, seeds, _progress, record)
-            print_validation(validation, Console())
-            valid = valid and validation.ok
+    for one in chosen:
+        validation = validate(one, seeds, _progress, record)
+        print_validation(validation, Console())
+        valid = valid and validation.ok
     if not valid:
         click.get_current_context().exit(1)
 

@@ -45,6 +45,9 @@ PLACEHOLDER_MEANING = {
 }
 CHALLENGE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 METRIC_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]{0,63}$")
+URL_PATH_PUNCTUATION = "-._~!$&'()*+,;=:@/%?"
+"""RFC 3986's path characters besides letters and digits, and `?` for a query."""
+URL_PATH_CHARACTERS = frozenset(string.ascii_letters + string.digits + URL_PATH_PUNCTUATION)
 
 
 class Commands(Frozen):
@@ -170,11 +173,18 @@ def _check_command(name: str, command: object) -> list[str]:
         return [f"{where} must be one line"]
     try:
         shlex.split(command)
-        used = {field for _, field, _, _ in string.Formatter().parse(command) if field is not None}
+        fields = _fields(command)
     except ValueError as err:
         return [f"{where} cannot be parsed ({err}); write literal braces as {{{{ and }}}}"]
     allowed = PLACEHOLDERS[name]
+    used = {_bare_name(field) for field, _, _ in fields}
     problems = [_placeholder_problem(where, field, allowed) for field in sorted(used - allowed)]
+    problems += [
+        problem
+        for field, spec, conversion in fields
+        if _bare_name(field) in allowed
+        and (problem := _decoration_problem(where, field, spec, conversion))
+    ]
     problems += [
         f"{where} does not use {{{field}}} ({PLACEHOLDER_MEANING[field]})"
         for field in sorted(REQUIRED_PLACEHOLDERS[name] - used)
@@ -182,11 +192,38 @@ def _check_command(name: str, command: object) -> list[str]:
     return problems
 
 
+def _fields(command: str) -> list[tuple[str, str | None, str | None]]:
+    """Each placeholder of `command`: its field as written, its format spec, its conversion."""
+    parsed = string.Formatter().parse(command)
+    return [(field, spec, conversion) for _, field, spec, conversion in parsed if field is not None]
+
+
 def _placeholder_problem(where: str, field: str, allowed: frozenset[str]) -> str:
     choices = ", ".join(f"{{{name}}}" for name in sorted(allowed))
     if field in PLACEHOLDER_MEANING or field == "artifacts":
         return f"{where} uses {{{field}}}, which is not available there; it can use {choices}"
     return f"{where} uses {{{field}}}, which is not a placeholder; it can use {choices}"
+
+
+def _bare_name(field: str) -> str:
+    """`data` of `data`, `data.x` or `data[0]`: the name before any attribute or index."""
+    return re.split(r"[.\[]", field, maxsplit=1)[0]
+
+
+def _decoration_problem(where: str, field: str, spec: str | None, conversion: str | None) -> str:
+    """What is wrong with `{data.x}`, `{data!r}` or `{data:d}`: the harness fills in a
+    placeholder as plain text, so anything after its name crashes the stage (or asks for a
+    gigabyte of padding); empty when the placeholder is a bare name."""
+    name = _bare_name(field)
+    written = field + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+    written = "{" + (written if len(written) <= 60 else written[:59] + "…") + "}"
+    if field != name:
+        why = "a placeholder is a bare name, with no attribute or index"
+    elif spec or conversion:
+        why = "placeholders take no format spec or conversion"
+    else:
+        return ""
+    return f"{where} writes {written}: {why}; write {{{name}}}"
 
 
 def _check_serve(data: Mapping[str, Any]) -> list[str]:
@@ -198,9 +235,24 @@ def _check_serve(data: Mapping[str, Any]) -> list[str]:
         problems.append("[serve] is given but [commands] serve is missing: add the command")
     for key in ("health", "predict"):
         value = section.get(key)
-        if value is not None and (not isinstance(value, str) or not value.startswith("/")):
-            problems.append(f'[serve] {key} must be a URL path starting with "/", e.g. "/{key}"')
+        why = None if value is None else _url_path_problem(value)
+        if why:
+            problems.append(
+                f'[serve] {key} must be a URL path: "/" then letters, digits and '
+                f'{URL_PATH_PUNCTUATION} only ({why}), e.g. "/{key}"'
+            )
     return problems
+
+
+def _url_path_problem(value: object) -> str:
+    """Why `value` cannot go into an HTTP request line as it is (a CR or LF would end the
+    line early), or empty when it can."""
+    if not isinstance(value, str):
+        return f"it is {type(value).__name__}, not text"
+    if not value.startswith("/"):
+        return 'it does not start with "/"'
+    bad = next((c for c in value if c not in URL_PATH_CHARACTERS), None)
+    return "" if bad is None else f"it has {bad!r}"
 
 
 def _check_estimate(data: Mapping[str, Any]) -> list[str]:

@@ -20,6 +20,8 @@ from harness.challenges.model import Challenge, Trap, load_trap
 from harness.challenges.reference_scores import read_reference_scores
 from harness.checks import known_check_ids, run_checks
 from harness.checks.context import CheckContext
+from harness.checks.facts import submission_facts
+from harness.errors import HarnessError
 from harness.files import write_text
 from harness.holdout import HOLDOUT, HoldoutKey, load_holdout, score_slice
 from harness.intake import Submission, intake, sha256_file
@@ -67,6 +69,7 @@ class Graded:
 def grade_submission(zip_path: Path, options: RunOptions, out: Path, progress: Progress) -> Graded:
     """Grade one zip and write its result under `out`; bad input fails before anything runs."""
     parse_overrides(options.limit_overrides)
+    require_writable_folder(out)
     with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
         progress("intake: unpacking safely")
         submission = intake(zip_path, Path(tmp) / "submission")
@@ -81,6 +84,27 @@ def grade_submission(zip_path: Path, options: RunOptions, out: Path, progress: P
     write_text(folder / RESULT_FILE, result.to_json())
     write_report(result, folder / REPORT_NAME)
     return Graded(result, folder)
+
+
+def require_writable_folder(out: Path) -> None:
+    """Make `out` and write and remove a probe file in it: a folder the result could not be
+    written to fails in a second, not after the whole grading."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise _not_writable(out, "cannot create that folder", err) from err
+    try:
+        with tempfile.NamedTemporaryFile(dir=out, prefix=".grade-probe-") as probe:
+            probe.write(b"probe")
+            probe.flush()
+    except OSError as err:
+        raise _not_writable(out, "cannot write in that folder", err) from err
+
+
+def _not_writable(out: Path, what: str, err: OSError) -> HarnessError:
+    return HarnessError(
+        f"--out {out}: {what} ({err.strerror or err})", hint="pass --out a folder you can write to"
+    )
 
 
 def load_private(challenge: Challenge) -> Private:
@@ -107,6 +131,7 @@ def judge(
         dimensions=score_dimensions(private.rubric, findings),
         trap=assess_trap(context, findings),
         metrics=holdout_metrics(context),
+        facts=submission_facts(context),
     )
 
 

@@ -13,8 +13,9 @@ from click.testing import CliRunner
 
 from harness import __version__, pipeline
 from harness.cli import cli
+from harness.grading import require_writable_folder
 from harness.models import schema_text
-from tests.zipkit import MINIMAL, add_symlink, write_zip
+from tests.zipkit import CONTRACT, MINIMAL, add_symlink, write_zip
 
 GRADE = Path(sys.executable).with_name("grade")
 
@@ -137,3 +138,61 @@ def test_inspect_cleans_up_its_temporary_folder(
     inspection = pipeline.inspect_submission(good_zip)
     assert inspection.inventory.files == 4
     assert list(scratch.iterdir()) == []
+
+
+FORMAT_SPEC = {**MINIMAL, "assessment.toml": CONTRACT.replace("--data {data}", "--data {data:d}")}
+FORMAT_SPEC_LINE = (
+    "[commands] train writes {data:d}: placeholders take no format spec or conversion"
+)
+
+
+def test_grade_refuses_a_placeholder_with_a_format_spec_before_it_runs(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    submission = write_zip(tmp_path / "spec.zip", FORMAT_SPEC)
+    result = runner.invoke(cli, [str(submission), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.splitlines()
+    assert lines[-1].startswith("grade: error: assessment.toml: ") and len(lines) == 2, lines
+    assert FORMAT_SPEC_LINE in lines[-1] and "write {data}" in lines[-1]
+    assert "intake" in lines[0]  # the one progress line: nothing ran
+
+
+def test_grade_check_refuses_the_same_placeholder_with_the_same_words(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    for name, content in FORMAT_SPEC.items():
+        (folder / name).write_text(str(content))
+    result = runner.invoke(cli, ["check", str(folder), "--backend", "local", "--json"])
+    assert result.exit_code == 1, result.output
+    items = {item["name"]: item for item in json.loads(result.stdout)["items"]}
+    contract = items["assessment.toml"]
+    assert contract["status"] == "fail"
+    assert FORMAT_SPEC_LINE in contract["message"] and "write {data}" in contract["message"]
+
+
+@pytest.mark.parametrize("out", ["/proc/x", "/proc/version/x", "FILE/reports"])
+def test_an_output_folder_that_cannot_be_written_is_refused_before_anything_runs(
+    runner: CliRunner, good_zip: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, out: str
+) -> None:
+    (tmp_path / "FILE").write_text("a file, not a folder")
+    out = out.replace("FILE", str(tmp_path / "FILE"))
+
+    def never(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("intake ran before the output folder was checked")
+
+    monkeypatch.setattr("harness.grading.intake", never)
+    result = runner.invoke(cli, [str(good_zip), "--out", out])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"grade: error: --out {out}: cannot ")
+    assert "pass --out a folder you can write to" in lines[0]
+
+
+def test_a_writable_output_folder_is_made_and_left_clean(tmp_path: Path) -> None:
+    out = tmp_path / "new" / "reports"
+    require_writable_folder(out)
+    assert out.is_dir() and list(out.iterdir()) == []

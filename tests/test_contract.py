@@ -70,3 +70,78 @@ def test_literal_braces_are_allowed_when_doubled() -> None:
     text = (CASES / "valid-minimal" / "assessment.toml").read_text()
     text = text.replace('"python train.py {data}', '"python train.py --opts {{}} {data}')
     assert "{{}}" in parse_contract(text.encode()).commands.train
+
+
+def _with_train(train: str) -> bytes:
+    text = (CASES / "valid-minimal" / "assessment.toml").read_text()
+    old = next(line for line in text.splitlines() if line.startswith("train"))
+    return text.replace(old, f"train = {train!r}").encode()
+
+
+@pytest.mark.parametrize(
+    ("train", "written"),
+    [
+        ("python t.py {data:d}", "{data:d}"),
+        ("python t.py {data!r}", "{data!r}"),
+        ("python t.py {data!x}", "{data!x}"),
+        ("python t.py {data!r:>3}", "{data!r:>3}"),
+        ("python t.py {data:{artifacts}}", "{data:{artifacts}}"),
+    ],
+)
+def test_a_placeholder_with_a_format_spec_or_conversion_is_refused(
+    train: str, written: str
+) -> None:
+    with pytest.raises(ContractError) as caught:
+        parse_contract(_with_train(train))
+    line = caught.value.one_line()
+    assert f"[commands] train writes {written}: placeholders take no format spec" in line
+    assert "write {data}" in line
+    assert "does not use {data}" not in line  # the placeholder is named once, not twice
+
+
+def test_a_huge_format_spec_is_shortened_in_the_message() -> None:
+    with pytest.raises(ContractError) as caught:
+        parse_contract(_with_train("python t.py {data:>" + "9" * 5000 + "}"))
+    line = caught.value.one_line()
+    assert "[commands] train writes {data:>999" in line and "write {data}" in line
+    assert len(line) < 400
+
+
+@pytest.mark.parametrize("train", ["python t.py {} {data}", "python t.py {0} {data}"])
+def test_a_nameless_or_positional_placeholder_is_refused(train: str) -> None:
+    with pytest.raises(ContractError, match="which is not a placeholder"):
+        parse_contract(_with_train(train))
+
+
+def _with_serve(health: str) -> bytes:
+    text = (CASES / "valid-full" / "assessment.toml").read_text()
+    return text.replace('health  = "/health"', f"health = {_toml_string(health)}").encode()
+
+
+def _toml_string(value: str) -> str:
+    escaped = "".join(
+        c if c.isprintable() and c not in '"\\' else f"\\u{ord(c):04x}" for c in value
+    )
+    return f'"{escaped}"'
+
+
+@pytest.mark.parametrize(
+    "health",
+    ["/health\r\nX: 1", "/health\n", "/he\x00alth", "/he\talth", "/he alth", "/\x7f", "/\u0085",
+     "/\u202ehealth", "/h\u00e9alth", "health", "", "/a#b", "/a\\b", '/a"b', "/a<b>"],
+)  # fmt: skip
+def test_a_serve_path_with_a_control_or_unsafe_character_is_refused(health: str) -> None:
+    with pytest.raises(ContractError) as caught:
+        parse_contract(_with_serve(health))
+    line = caught.value.one_line()
+    assert '[serve] health must be a URL path: "/" then letters, digits and' in line
+    assert 'e.g. "/health"' in line
+    assert line.isprintable()
+
+
+@pytest.mark.parametrize(
+    "health", ["/", "/health", "/v1/health", "/api/health?deep=1", "/a%20b", "/~me/h-1_2.ok"]
+)
+def test_an_ordinary_serve_path_is_accepted(health: str) -> None:
+    contract = parse_contract(_with_serve(health))
+    assert contract.serve is not None and contract.serve.health == health

@@ -129,8 +129,13 @@ def run_process(command: str, cwd: Path, env: dict[str, str], limits: Limits) ->
     assert isinstance(stream, io.BufferedReader)
     reader = LogPump(lambda: iter(lambda: stream.read1(65536), b""), log, limits.max_output_bytes)
     reader.start()
-    killed_for = _wait(process, reader, started + limits.timeout_s)
-    _reap_strays(keep=ours)
+    try:
+        killed_for = _wait(process, reader, started + limits.timeout_s)
+    finally:  # SIGTERM or SIGINT mid-stage: the stage's group and its strays go too
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        _reap_strays(keep=ours)
     reader.join(timeout=5)
     return ContainerOutcome(
         exit_code=_exit_code(process.returncode),
