@@ -12,4 +12,5 @@ step "ruff format";  .venv/bin/ruff format --check .
 step "mypy";         .venv/bin/mypy
 step "benchmarks";   .venv/bin/python bench/bench_intake.py
 .venv/bin/python bench/bench_sandbox_build.py
+.venv/bin/python bench/bench_statements.py
 step "pytest";       .venv/bin/pytest "$@"

@@ -12,15 +12,12 @@ from dataclasses import dataclass
 
 from harness.checks import evidence, prose
 from harness.checks.context import CheckContext
-from harness.checks.prose import BLANK, Splitter, prose_lines, writeup_path
+from harness.checks.prose import BLANK, Splitter, writeup_path
 from harness.checks.registry import Judgement, check, graded
+from harness.checks.statements import sections as write_up_sections
 from harness.models import Evidence
 from harness.readers.writeup import ATX_HEADING
 
-LABEL = re.compile(
-    r"^\s*(?:[-*+]|\d+\.)?\s*(?:\*\*|__)([^*_]{2,40}?)[:.]?(?:\*\*|__)"
-    r"|^([A-Z][A-Za-z /&-]{2,30}):\s"
-)
 TABLE_ROW = re.compile(r"^\s*\|")
 WRITTEN_ITEM = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+(\S.*?)\s*$")
 """A list item with words in it (a bare `-` stays in its paragraph); group 1 is its text,
@@ -84,10 +81,10 @@ SECTIONS = {
 
 @check("comms.structure", dimension="communication", title="Write-up structure")
 def structure(context: CheckContext) -> Judgement:
-    """Looks at the write-up's headings, and clearly labelled paragraphs (`**Results**:`,
-    `Limitations: ...`), for the five parts a reader needs: approach, assumptions, results,
-    deployment and limitations, each matched with its usual synonyms ("Method",
-    "Evaluation", "Serving", "Caveats", "Next steps", ...).
+    """Looks at the write-up's headings, and labels (`Deploy:` or `**Limitations**` alone on a
+    line, `**Results**: ...`, `Limitations — ...` leading a paragraph), for the five parts a
+    reader needs: approach, assumptions, results, deployment and limitations, each matched
+    with its usual synonyms ("Method", "Evaluation", "Serving", "Caveats", "Next steps", ...).
 
     Why it matters: a hiring manager or a product manager reads the write-up before the code;
     one that says what was done, what was assumed, how well it works, how it would run and
@@ -124,17 +121,10 @@ def _best_label(labels: list[str], pattern: re.Pattern[str]) -> str | None:
 
 
 def section_labels(text: str) -> list[str]:
-    """Headings (the document's title left out) and bold or `Label:` paragraph labels."""
-    labels: list[str] = []
-    for number, line in enumerate(prose_lines(text)):
-        heading = ATX_HEADING.match(line)
-        label = LABEL.match(line)
-        if heading and not (line.startswith("# ") and not labels and number < 3):
-            labels.append(heading.group(2).strip("*_ "))
-        elif label and not heading:
-            named = (label.group(1) or label.group(2)).strip()
-            labels += [] if re.search(r"[\d$]", named) else [named]
-    return labels
+    """Headings (the document's title left out) and labels: a short label alone on its line
+    (`Deploy:`, `**Limitations**`) or leading a paragraph (`**Results**: ...`,
+    `Limitations — ...`), as the write-up reader finds them."""
+    return [section.label for section in write_up_sections(text)]
 
 
 # --- comms.length ---------------------------------------------------------------------------

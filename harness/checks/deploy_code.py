@@ -9,13 +9,15 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from harness.checks import evidence
 from harness.checks.context import CheckContext
-from harness.checks.deployment import SHOWN, passage, writeup_sentences
+from harness.checks.deployment import SHOWN, passage
 from harness.checks.prose import writeup_path
 from harness.checks.registry import Judgement, check, graded
 from harness.checks.source import CodeLine, Source, call_name, shipped_uses, sources
+from harness.checks.statements import ClaimKind, describing
 from harness.models import Evidence
 
 
@@ -41,61 +43,111 @@ SCHEMA_BASES = frozenset({"BaseModel", "DataFrameModel", "SchemaModel", "Schema"
 SCHEMA_CALLS = frozenset({"DataFrameSchema", "Schema", "model_validate", "parse_obj", "validate"})
 CHECK_WORDS = re.compile(
     r"column|missing|required|absent|schema|dtype|expected|isna|isnull|notna|not in|unknown"
-    r"|invalid|feature|field|range|negative",
+    r"|invalid|feature|field|range|negative|isinstance|type\(",
     re.I,
 )
+REFUSING_CALLS = frozenset({"abort", "HTTPException", "make_response", "Response", "JSONResponse"})
+"""Calls that answer a request with a status (`abort(400)`, `HTTPException(status_code=422)`)."""
+REFUSING_ERRORS = frozenset(
+    {"HTTPException", "BadRequest", "UnprocessableEntity", "ValidationError"}
+)
+"""Exceptions a web framework turns into a 4xx answer."""
+
+
+@dataclass(frozen=True)
+class Refusals:
+    """What the probe's malformed requests got back: those refused with a 4xx, of how many."""
+
+    refused: tuple[str, ...]
+    statuses: dict[str, int | None]
+
+    @property
+    def share(self) -> float:
+        return len(self.refused) / len(self.statuses) if self.statuses else 0.0
+
+    @property
+    def all(self) -> bool:
+        return bool(self.statuses) and len(self.refused) == len(self.statuses)
 
 
 @check("deploy.validation", dimension="deployment", title="Input validation at the boundary")
 def validation(context: CheckContext) -> Judgement:
-    """Looks for input validation where data enters: a schema library (pydantic, pandera,
-    marshmallow, jsonschema, ...) imported and a schema defined with it (a `BaseModel` or
-    `DataFrameModel` subclass, a `DataFrameSchema`), and explicit checks in the code that
-    raise on bad input (an `if` about columns, missing or unknown values followed by a
-    `raise`, a `validate_*`/`check_*` function that raises, an `HTTPException`), read from
-    the syntax tree. The probe's answers count too: malformed requests all refused with a
-    4xx show validation in behaviour.
+    """Looks for input validation where data enters, in behaviour first: the live probe's
+    malformed requests (not JSON, an empty object, wrong types, missing fields) refused with
+    a 4xx show the service validates, whatever its code looks like. Then in the code, read
+    from the syntax tree: a schema (a pydantic `BaseModel` or pandera `DataFrameModel`
+    subclass, a `DataFrameSchema`, ...) and explicit refusals of bad input (an `if` about
+    columns, types or missing values that raises; `abort(400)`; `return ..., 400`;
+    `raise HTTPException(status_code=422)`; `BadRequest`), a validation library imported.
 
     Why it matters: a model fed a renamed column or text in a number field should fail
-    loudly at the door, not predict nonsense quietly. Score: a schema and explicit checks
-    1.0, one of them 0.7, only the library imported 0.3, nothing 0; malformed requests all
-    refused lifts the score to at least 0.6 and adds 0.1.
+    loudly at the door, not predict nonsense quietly. Score: every malformed request refused
+    with a 4xx 0.9 (1.0 with a schema or explicit checks in code); some refused, a share of
+    0.7; from the code alone, a schema and explicit checks 1.0, one of them 0.7, only the
+    library imported 0.3, nothing 0. The higher of behaviour and code counts.
 
-    Evidence: the schema and check lines, and the probe's statuses when it ran."""
+    Evidence: the probe's status per malformed request when it ran, the schema and check
+    lines."""
     code = sources(context)
     schemas = [f for source in code for f in _marks(source, _is_schema)]
     checks = [f for source in code for f in _marks(source, _is_input_check)]
     imported = any(c.category == "validation" for c in context.inventory.capabilities)
-    observed = _refused_all(context)
-    score = 1.0 if schemas and checks else 0.7 if schemas or checks else 0.3 if imported else 0.0
-    if observed:
-        score = max(score, 0.6) + 0.1
-    found = [evidence.snippet(f.path, f.line, f.text) for f in [*schemas[:2], *checks[:SHOWN]]]
-    if observed:
-        found.append(evidence.text("the probe's malformed requests were all refused with a 4xx"))
-    if not found:
+    refusals = _refusals(context)
+    in_code = 1.0 if schemas and checks else 0.7 if schemas or checks else 0.3 if imported else 0
+    score = max(in_code, _behaviour_score(refusals, bool(schemas or checks)))
+    found = _refusal_evidence(refusals)
+    found += [evidence.snippet(f.path, f.line, f.text) for f in [*schemas[:2], *checks[:SHOWN]]]
+    if not schemas and not checks:
         found.append(
             evidence.text(
-                f"no schema and no raise on bad input in {len(code)} modules"
-                + (
-                    "; a validation library is imported but not used for a schema"
-                    if imported
-                    else ""
-                )
+                f"no schema and no refusal of bad input in {len(code)} modules"
+                + ("; a validation library is imported but not used for a schema" * imported)
             )
         )
-    return graded(score, _validation_message(len(schemas), len(checks), imported, observed), *found)
+    message = _validation_message(len(schemas), len(checks), imported, refusals)
+    return graded(score, message, *found)
 
 
-def _validation_message(schemas: int, checks: int, imported: bool, observed: bool) -> str:
+def _behaviour_score(refusals: Refusals, in_code: bool) -> float:
+    if refusals.all:
+        return 1.0 if in_code else 0.9
+    return 0.7 * refusals.share
+
+
+def _refusals(context: CheckContext) -> Refusals:
+    """The serve stage's probe: which malformed requests were refused with a 4xx."""
+    statuses = context.probe.malformed_statuses() if context.probe else {}
+    refused = tuple(name for name, s in statuses.items() if s is not None and 400 <= s < 500)
+    return Refusals(refused, statuses)
+
+
+def _refusal_evidence(refusals: Refusals) -> list[Evidence]:
+    if not refusals.statuses:
+        return []
+    shown = ", ".join(
+        f"{name} {status or 'no answer'}" for name, status in refusals.statuses.items()
+    )
+    said = "all refused with a 4xx" if refusals.all else f"{len(refusals.refused)} refused with 4xx"
+    return [evidence.text(f"the probe's malformed requests: {shown} ({said})")]
+
+
+def _validation_message(schemas: int, checks: int, imported: bool, refusals: Refusals) -> str:
     parts = [
+        "the service refused every malformed request with a 4xx" if refusals.all else "",
+        f"{len(refusals.refused)} of {len(refusals.statuses)} malformed requests refused with a 4xx"
+        if refusals.refused and not refusals.all
+        else "",
         f"{schemas} input schema{'s' * (schemas != 1)}" if schemas else "",
-        f"{checks} explicit check{'s' * (checks != 1)} that raise" if checks else "",
-        "malformed requests refused with 4xx" if observed else "",
+        f"{checks} explicit check{'s' * (checks != 1)} that raise{'s' * (checks == 1)} or "
+        f"answer{'s' * (checks == 1)} 4xx"
+        if checks
+        else "",
     ]
     said = ", ".join(p for p in parts if p)
     if said:
         return f"input is validated: {said}"
+    if refusals.statuses:
+        return "the service accepted or crashed on every malformed request; no validation in code"
     return (
         "a validation library is imported, no schema found" if imported else "no input validation"
     )
@@ -112,10 +164,10 @@ def _is_schema(node: ast.AST) -> bool:
 
 
 def _is_input_check(node: ast.AST) -> bool:
-    """An `if` about the input (its test or its error message says so) that raises, or an
-    `HTTPException`."""
-    if isinstance(node, ast.Call):
-        return call_name(node) == "HTTPException"
+    """An explicit refusal of bad input: an `if` about the input (its test or its error
+    message says so) that raises, or an answer with a 4xx status."""
+    if isinstance(node, ast.Call | ast.Return | ast.Raise):
+        return _refuses_with_4xx(node)
     if not isinstance(node, ast.If):
         return False
     raises = [n for n in node.body if isinstance(n, ast.Raise)]
@@ -123,9 +175,28 @@ def _is_input_check(node: ast.AST) -> bool:
     return bool(raises) and CHECK_WORDS.search(said) is not None
 
 
-def _refused_all(context: CheckContext) -> bool:
-    statuses = context.probe.malformed_statuses() if context.probe else {}
-    return bool(statuses) and all(s is not None and 400 <= s < 500 for s in statuses.values())
+def _refuses_with_4xx(node: ast.Call | ast.Return | ast.Raise) -> bool:
+    """`abort(400)`, `HTTPException(status_code=422)`, `return jsonify(...), 400`,
+    `raise BadRequest(...)`."""
+    if isinstance(node, ast.Return):
+        value = node.value
+        return isinstance(value, ast.Tuple) and bool(value.elts) and _is_4xx(value.elts[-1])
+    if isinstance(node, ast.Raise):
+        exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+        name = exc.attr if isinstance(exc, ast.Attribute) else getattr(exc, "id", "")
+        return name in REFUSING_ERRORS - {"HTTPException"}
+    name = call_name(node)
+    if name == "HTTPException":
+        return True
+    given = [*node.args, *(k.value for k in node.keywords if k.arg in ("status", "status_code"))]
+    return name in REFUSING_CALLS and any(_is_4xx(arg) for arg in given)
+
+
+def _is_4xx(node: ast.expr) -> bool:
+    value = node.value if isinstance(node, ast.Constant) else None
+    if isinstance(node, ast.Attribute) and node.attr.startswith(("HTTP_4", "BAD_REQUEST")):
+        return True  # status.HTTP_422_UNPROCESSABLE_ENTITY, HTTPStatus.BAD_REQUEST
+    return isinstance(value, int) and not isinstance(value, bool) and 400 <= value < 500
 
 
 # --- deploy.artifacts -----------------------------------------------------------------------
@@ -217,41 +288,14 @@ def _writes_metadata(node: ast.AST) -> bool:
 
 # --- deploy.operations ----------------------------------------------------------------------
 
-TOPICS = {
-    "serving": (
-        0.2,
-        re.compile(
-            r"\b(serv(e|es|ed|ing)|api|endpoint|batch scor\w*|fastapi|flask"
-            r"|docker\w*|container\w*|service)\b",
-            re.I,
-        ),
-    ),
-    "monitoring": (
-        0.25,
-        re.compile(
-            r"\b(monitor\w*|alert\w*|dashboard\w*|track\w*|observ\w*"
-            r"|metrics? (in|from) production)\b",
-            re.I,
-        ),
-    ),
-    "drift": (
-        0.25,
-        re.compile(
-            r"\b(drift\w*|distribution shift|population stability|psi"
-            r"|data shift|covariate shift|retrain\w*)\b",
-            re.I,
-        ),
-    ),
-    "rollback": (
-        0.2,
-        re.compile(
-            r"\b(roll ?back|roll(ed|ing)? back|revert\w*|previous (model|"
-            r"version)|canary|shadow|a/b test\w*|versioned)\b",
-            re.I,
-        ),
-    ),
-    "logging": (0.1, re.compile(r"\b(logging|logged|logger|logs|audit\w*)\b", re.I)),
+TOPICS: dict[str, tuple[float, tuple[ClaimKind, ...]]] = {
+    "serving": (0.2, ("serving", "batch", "containers")),
+    "monitoring": (0.25, ("monitoring",)),
+    "drift": (0.25, ("drift",)),
+    "rollback": (0.2, ("rollback",)),
+    "logging": (0.1, ("logging",)),
 }
+"""Each topic's weight and the claims of the write-up that cover it."""
 CAPABILITY_TOPICS = {"logging": "logging", "monitoring": "monitoring"}
 
 
@@ -259,8 +303,11 @@ CAPABILITY_TOPICS = {"logging": "logging", "monitoring": "monitoring"}
 def operations(context: CheckContext) -> Judgement:
     """Looks at what the write-up says about running the model: how it is served, what is
     monitored, how drift would show and what then (retraining), how to roll back, and
-    logging; found sentence by sentence. Logging and monitoring libraries imported in the
-    code (`logging`, `structlog`, `prometheus_client`, `evidently`, ...) count as well.
+    logging; found sentence by sentence by the write-up reader (`statements`): a sentence
+    that says it is done or would be done counts, one that says it is not ("no monitoring
+    yet") does not, and words in another sense (a team that logs calls) are not logging.
+    Logging and monitoring libraries imported in the code (`logging`, `structlog`,
+    `prometheus_client`, `evidently`, ...) count as well.
 
     Why it matters: most of a model's life is after the notebook. A candidate who says what
     to watch, when to retrain and how to undo a bad release has run something in production,
@@ -269,13 +316,12 @@ def operations(context: CheckContext) -> Judgement:
 
     Evidence: the sentence of the write-up found for each topic, the imports that count,
     and the topics missing."""
-    sentences = writeup_sentences(context)
     path = writeup_path(context)
     found: list[Evidence] = []
     covered = []
-    for topic, (_, pattern) in TOPICS.items():
-        said = next((s for s in sentences if pattern.search(s)), None)
-        shown = evidence.text(f"{topic}: {passage(said)}", path) if said else None
+    for topic, (_, kinds) in TOPICS.items():
+        said = next(iter(describing(context, *kinds)), None)
+        shown = evidence.text(f"{topic}: {passage(said.text)}", path) if said else None
         shown = shown or _capability(context, topic)
         if shown is not None:
             covered.append(topic)

@@ -15,27 +15,19 @@ from dataclasses import dataclass
 
 from harness.checks import evidence
 from harness.checks.context import CheckContext
-from harness.checks.prose import Splitter, sentences, writeup_path
+from harness.checks.prose import writeup_path
 from harness.checks.registry import Judgement, check, graded, skipped
 from harness.checks.source import shipped_uses
+from harness.checks.statements import describing, statements
 from harness.models import Evidence
 
 SHOWN = 4
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z`*(\"'])")
-
-
-def _unbold(paragraph: str) -> str:
-    return re.sub(r"[*_]{2}", "", paragraph.strip())
-
-
-SENTENCES = Splitter(SENTENCE_END, plain=_unbold)
-"""Paragraphs and list items, headings and tables kept in the text, bold marks dropped."""
 
 
 def writeup_sentences(context: CheckContext) -> list[str]:
     """The write-up's prose as sentences: each list item on its own, the lines of a
-    paragraph joined, code blocks, list markers and bold or italic marks left out."""
-    return sentences(context.writeup_text, SENTENCES)
+    paragraph joined, code blocks, headings, lone labels and bold marks left out."""
+    return [statement.text for statement in statements(context)]
 
 
 def passage(sentence: str) -> str:
@@ -53,7 +45,6 @@ INSTALLS_REQUIREMENTS = re.compile(
     r"pip3? install[^&;]*(-r\s|--requirement|\s\.(\s|$|\[)|-e\s)|poetry install|uv sync"
     r"|uv pip install[^&;]*-r\s|pipenv install|conda env (create|update)|micromamba"
 )
-CONTAINER_WORDS = re.compile(r"\b(docker\w*|container\w*|kubernetes|k8s|helm)\b", re.I)
 DOCKER_PROPERTIES = (
     "pinned base image",
     "non-root USER",
@@ -85,10 +76,10 @@ def dockerfile(context: CheckContext) -> Judgement:
 
     Why it matters: a container is how a model reaches production. A missing Dockerfile is
     not "not applicable": deployment thinking is what is judged, so it scores 0, except
-    that a write-up describing how it would be containerised earns 0.4 (the thinking, not
-    yet the work). A Dockerfile earns 0.25 for existing and 0.15 for each of the five other
-    habits, so a one-line `FROM` earns about what the words alone do; a secret set in
-    `ENV`/`ARG` caps the score at 0.4.
+    that a write-up describing how it is or would be containerised earns 0.4 (the thinking,
+    not yet the work; "no Docker" is not a description). A Dockerfile earns 0.25 for
+    existing and 0.15 for each of the five other habits, so a one-line `FROM` earns about
+    what the words alone do; a secret set in `ENV`/`ARG` caps the score at 0.4.
 
     Evidence: the Dockerfile's line for each habit found (a secret's value redacted), and
     what is missing."""
@@ -127,9 +118,9 @@ def _no_dockerfile(context: CheckContext) -> Judgement:
         f"no Dockerfile in the submission (looked for files named Dockerfile* among "
         f"{context.inventory.files} files)"
     )
-    described = [s for s in writeup_sentences(context) if CONTAINER_WORDS.search(s)]
+    described = describing(context, "containers")
     if described:
-        quoted = evidence.text(passage(described[0]), writeup_path(context))
+        quoted = evidence.text(passage(described[0].text), writeup_path(context))
         return graded(0.4, "no Dockerfile; the write-up describes containerising", looked, quoted)
     return graded(0.0, "no Dockerfile, and the write-up does not describe a container", looked)
 
@@ -225,10 +216,6 @@ def _variable(instruction: Instruction) -> str:
 
 # --- deploy.serving -------------------------------------------------------------------------
 
-SERVICE_WORDS = re.compile(
-    r"\b(api|endpoint|web service|service|fastapi|flask|http|serv(e|ed|ing))\b", re.I
-)
-
 
 @check("deploy.serving", dimension="deployment", title="Serving code")
 def serving(context: CheckContext) -> Judgement:
@@ -240,7 +227,8 @@ def serving(context: CheckContext) -> Judgement:
     Why it matters: a model only a batch script can call is half-deployed; a declared,
     working service is what another team can integrate. Score: both 1.0; a `serve` command
     without a known framework 0.75 (the probe shows whether it works); serving code without a
-    `serve` command 0.5; neither, but the write-up describes an API or service, 0.2.
+    `serve` command 0.5; neither, but the write-up describes an API or service (one it has or
+    would build; "no service yet" does not count, nor a pump's service history), 0.2.
 
     Evidence: the import lines of the serving code, and the declared command."""
     uses = shipped_uses(context, "serving")
@@ -264,10 +252,10 @@ def _serving_score(
         return 0.75, "a serve command is declared; no known web framework is imported"
     if has_code:
         return 0.5, "serving code, but no serve command in assessment.toml to probe it"
-    described = [s for s in writeup_sentences(context) if SERVICE_WORDS.search(s)]
+    described = describing(context, "serving")
     found.append(evidence.text("no web framework imported and no serve command declared"))
     if described:
-        found.append(evidence.text(passage(described[0]), writeup_path(context)))
+        found.append(evidence.text(passage(described[0].text), writeup_path(context)))
         return 0.2, "no serving code; the write-up describes a service"
     return 0.0, "no serving code and no serve command"
 

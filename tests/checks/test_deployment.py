@@ -152,7 +152,7 @@ def test_a_pydantic_schema_and_a_refusing_service(tmp_path: Path) -> None:
     serve = "from pydantic import BaseModel\n\n\nclass Row(BaseModel):\n    tenure: float\n"
     write_submission(tmp_path, {"serve.py": serve, "assessment.toml": SERVE_CONTRACT})
     found = run("deploy.validation", tmp_path, probe=ProbeReport(1.5, GOOD_PROBE))
-    assert found.score == 0.8  # a schema (0.7), lifted by the observed 4xx answers
+    assert found.score == 1.0  # a schema, and every malformed request refused with a 4xx
     assert any(e.excerpt == "class Row(BaseModel):" for e in found.evidence)
 
 
