@@ -4,6 +4,9 @@ Python modules and tests, notebooks and how they were left, the write-up, Docker
 requirements, CI files, the libraries that show serving, validation, logging and
 monitoring, and the data and model files shipped inside. Checks read this; they never walk
 the submission's files themselves.
+
+Reading never raises: a file a reader cannot parse is listed in `unreadable` with why, and
+every other file is still read.
 """
 
 from __future__ import annotations
@@ -14,17 +17,23 @@ from pathlib import Path, PurePosixPath
 
 from harness.models import Frozen
 from harness.readers.notebook import NotebookSummary, read_notebook
+from harness.readers.parsing import MAX_SOURCE_BYTES, Unreadable, read_source
 from harness.readers.python_source import ImportUse, PythonSource, is_test_path, read_python
 from harness.readers.requirements import RequirementsSummary, read_requirements
-from harness.readers.writeup import WriteupSummary, read_writeup
+from harness.readers.writeup import (
+    WriteupSummary,
+    WriteupText,
+    load_writeup,
+    read_writeup,
+    writeup_name,
+)
 
-MAX_READ_BYTES = 2 * 1024 * 1024
+MAX_READ_BYTES = MAX_SOURCE_BYTES
 """Larger source files are listed but not parsed."""
 VENDORED_DIRS = frozenset(
     {".git", ".venv", "venv", "env", "node_modules", "__pycache__", ".ipynb_checkpoints",
      ".mypy_cache", ".pytest_cache", ".ruff_cache", ".tox", "site-packages"}
 )  # fmt: skip
-WRITEUP_NAMES = ("writeup.md", "readme.md")
 DATA_SUFFIXES = frozenset(
     {".csv", ".tsv", ".parquet", ".feather", ".xlsx", ".xls", ".jsonl", ".arrow", ".npy",
      ".npz", ".h5", ".hdf5", ".sqlite", ".db"}
@@ -88,6 +97,20 @@ class Writeup(Frozen):
 
     path: str
     summary: WriteupSummary
+    read: WriteupText
+    """The text the checks read (embedded images dropped, cut at the limit) and what was
+    left out of it."""
+
+    @property
+    def text(self) -> str:
+        return self.read.text
+
+
+class UnreadableFile(Frozen):
+    """A file (or part of one) the grader could not read, and why."""
+
+    path: str
+    reason: str
 
 
 class CapabilityUse(Frozen):
@@ -122,12 +145,15 @@ class Inventory(Frozen):
     """Folders left out of the inventory (virtual environments, caches, `.git`)."""
     unread: tuple[str, ...]
     """Files too large to read (over 2 MiB) or not text."""
+    unreadable: tuple[UnreadableFile, ...] = ()
+    """Every source file, notebook or cell a reader could not parse, with why."""
 
 
 def take_inventory(root: Path) -> Inventory:
     """Read every file under `root` once and summarise the submission."""
     files, vendored = _walk(root)
     modules, notebooks, unread = _read_sources(root, files)
+    unreadable = [*unread, *_unparsed(modules, notebooks)]
     return Inventory(
         files=len(files),
         total_bytes=sum(entry.size_bytes for entry in files),
@@ -145,8 +171,18 @@ def take_inventory(root: Path) -> Inventory:
         data_files=tuple(e for e in files if _suffix(e) in DATA_SUFFIXES),
         model_files=tuple(e for e in files if _suffix(e) in MODEL_SUFFIXES),
         vendored=vendored,
-        unread=unread,
+        unread=tuple(file.path for file in unread),
+        unreadable=tuple(sorted(unreadable, key=lambda file: file.path)),
     )
+
+
+def unreadable_text(files: tuple[UnreadableFile, ...], *, brief: bool = False) -> str:
+    """`unreadable: a.py (why); b.ipynb (why)`, the line the report and the self-check give;
+    `brief` names the files and gives the first reason only (a terminal's one line)."""
+    if brief:
+        paths = ", ".join(dict.fromkeys(file.path for file in files))
+        return f"unreadable: {paths} ({files[0].path}: {files[0].reason})"
+    return "unreadable: " + "; ".join(f"{file.path} ({file.reason})" for file in files)
 
 
 def _walk(root: Path) -> tuple[list[FileEntry], tuple[str, ...]]:
@@ -168,10 +204,10 @@ def _walk(root: Path) -> tuple[list[FileEntry], tuple[str, ...]]:
 
 def _read_sources(
     root: Path, files: list[FileEntry]
-) -> tuple[tuple[PythonModule, ...], tuple[Notebook, ...], tuple[str, ...]]:
+) -> tuple[tuple[PythonModule, ...], tuple[Notebook, ...], list[UnreadableFile]]:
     modules: list[PythonModule] = []
     notebooks: list[Notebook] = []
-    unread: list[str] = []
+    unread: list[UnreadableFile] = []
     for entry, text in _texts(root, files, (".py", ".ipynb"), unread):
         if entry.path.endswith(".py"):
             is_test = is_test_path(entry.path)
@@ -179,30 +215,38 @@ def _read_sources(
             modules.append(PythonModule(path=entry.path, is_test=is_test, source=source))
         else:
             notebooks.append(Notebook(path=entry.path, summary=read_notebook(text)))
-    return tuple(modules), tuple(notebooks), tuple(unread)
+    return tuple(modules), tuple(notebooks), unread
 
 
 def _texts(
-    root: Path, files: list[FileEntry], suffixes: tuple[str, ...], unread: list[str]
+    root: Path, files: list[FileEntry], suffixes: tuple[str, ...], unread: list[UnreadableFile]
 ) -> Iterator[tuple[FileEntry, str]]:
     """The text of each file with one of `suffixes`, noting those too big or not UTF-8."""
     for entry in files:
         if not entry.path.endswith(suffixes):
             continue
-        text = _read_text(root, entry)
-        if text is None:
-            unread.append(entry.path)
+        text = read_source(root / entry.path, MAX_READ_BYTES)
+        if isinstance(text, Unreadable):
+            unread.append(UnreadableFile(path=entry.path, reason=text.reason))
         else:
             yield entry, text
 
 
-def _read_text(root: Path, entry: FileEntry) -> str | None:
-    if entry.size_bytes > MAX_READ_BYTES:
-        return None
-    try:
-        return (root / entry.path).read_text(encoding="utf-8")
-    except (UnicodeDecodeError, OSError):
-        return None
+def _unparsed(
+    modules: tuple[PythonModule, ...], notebooks: tuple[Notebook, ...]
+) -> list[UnreadableFile]:
+    """Modules that do not parse, notebooks that do not read and their cells that do not."""
+    found = [
+        UnreadableFile(path=m.path, reason=m.source.syntax_error)
+        for m in modules
+        if m.source.syntax_error
+    ]
+    for notebook in notebooks:
+        summary = notebook.summary
+        reasons = [summary.read_error] if summary.read_error else []
+        reasons += summary.unreadable_cells
+        found += [UnreadableFile(path=notebook.path, reason=reason) for reason in reasons]
+    return found
 
 
 def _packages(files: list[FileEntry]) -> tuple[str, ...]:
@@ -211,13 +255,12 @@ def _packages(files: list[FileEntry]) -> tuple[str, ...]:
 
 
 def _writeup(root: Path, files: list[FileEntry]) -> Writeup | None:
-    top = {e.path.lower(): e for e in files if "/" not in e.path}
-    for name in WRITEUP_NAMES:
-        entry = top.get(name)
-        text = _read_text(root, entry) if entry else None
-        if entry and text is not None:
-            return Writeup(path=entry.path, summary=read_writeup(text))
-    return None
+    """The write-up as `load_writeup` reads it (for the grader and `grade check` alike)."""
+    name = writeup_name(e.path for e in files if "/" not in e.path)
+    read = load_writeup(root / name) if name else None
+    if name is None or read is None or isinstance(read, Unreadable):
+        return None
+    return Writeup(path=name, summary=read_writeup(read.text), read=read)
 
 
 def _requirements(root: Path, files: list[FileEntry]) -> tuple[Requirements, ...]:
@@ -225,8 +268,8 @@ def _requirements(root: Path, files: list[FileEntry]) -> tuple[Requirements, ...
     for entry in files:
         name = _name(entry).lower()
         if name.startswith("requirements") and name.endswith(".txt"):
-            text = _read_text(root, entry)
-            if text is not None:
+            text = read_source(root / entry.path, MAX_READ_BYTES)
+            if isinstance(text, str):
                 found.append(Requirements(path=entry.path, summary=read_requirements(text)))
     return tuple(found)
 

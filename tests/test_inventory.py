@@ -11,6 +11,7 @@ from harness.readers.notebook import read_notebook
 from harness.readers.python_source import count_tests, is_test_path, read_python
 from harness.readers.requirements import read_requirements
 from harness.readers.writeup import read_writeup
+from tests.readers.pathological import FILES
 
 ROOT = Path(__file__).parents[1]
 EXAMPLE = ROOT / "challenges" / "customer-churn" / "reference" / "careful"
@@ -140,3 +141,24 @@ def test_a_notebook_saved_without_outputs() -> None:
     )
     summary = read_notebook(text)
     assert summary.outputs_stripped and summary.executed_in_order and not summary.clean_run
+
+
+def test_files_no_reader_can_parse_are_listed_and_the_rest_still_read(tmp_path: Path) -> None:
+    for name, text in {**FILES, "ok.py": "import pandas\n"}.items():
+        (tmp_path / name).write_text(text)
+    (tmp_path / "latin.py").write_bytes(b"x = '\xe9'\n")
+    inventory = take_inventory(tmp_path)
+    reasons = {file.path: file.reason for file in inventory.unreadable}
+    assert set(reasons) == {*FILES, "latin.py"}
+    assert reasons["sum.py"].startswith("nested") and reasons["latin.py"] == "not UTF-8 text"
+    assert reasons["cells_a_dict.ipynb"] == "not a notebook: no list of cells"
+    assert reasons["cells_of_strings.ipynb"].startswith("not a valid notebook: ")
+    assert reasons["minus_cell.ipynb"].startswith("cell 2: nested")
+    assert inventory.unread == ("latin.py",)
+    ok = next(m for m in inventory.modules if m.path == "ok.py")
+    assert [use.module for use in ok.source.imports] == ["pandas"]
+
+
+def test_a_readable_submission_has_nothing_unreadable(example: Inventory) -> None:
+    assert example.unreadable == ()
+    assert example.writeup is not None and example.writeup.read.notes() == []

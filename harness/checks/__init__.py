@@ -15,6 +15,7 @@ from harness.checks import (  # noqa: F401  (importing a module registers its ch
     data_judgment,
     deploy_code,
     deployment,
+    readable,
 )
 from harness.checks.registry import REGISTRY, RegisteredCheck, run_checks
 

@@ -1,21 +1,22 @@
 """Reading the submission's code: its Python files parsed once, test code told apart.
 
 Shared by the code-quality and deployment checks. Code is read through its syntax tree,
-never run; a file that does not parse is left out (lint reports it).
+never run; a file that does not parse, or is nested too deeply to read safely, is left out
+(lint and `code.readable` report it).
 """
 
 from __future__ import annotations
 
 import ast
 import functools
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from harness.checks.context import CheckContext
 from harness.inventory import CapabilityUse, PythonModule
-from harness.readers.python_source import strip_magics
+from harness.readers.notebook import code_cells
+from harness.readers.parsing import Unreadable, parse_python
 
 
 @dataclass(frozen=True)
@@ -41,11 +42,9 @@ class CodeLine:
 
 @functools.lru_cache(maxsize=512)
 def parse(text: str) -> ast.Module | None:
-    """The syntax tree of `text`, or None when it is not valid Python."""
-    try:
-        return ast.parse(text)
-    except (SyntaxError, ValueError):
-        return None
+    """The syntax tree of `text`, or None when it is not valid Python or nested too deeply."""
+    tree = parse_python(text)
+    return None if isinstance(tree, Unreadable) else tree
 
 
 def is_test_code(path: str) -> bool:
@@ -89,15 +88,8 @@ def shipped_uses(context: CheckContext, category: str) -> list[CapabilityUse]:
 
 def notebook_cells(text: str) -> list[str]:
     """A notebook's code cells as Python (IPython magics stripped); [] when unreadable."""
-    try:
-        cells = json.loads(text).get("cells", [])
-    except (ValueError, AttributeError):
-        return []
-    code = [c for c in cells if isinstance(c, dict) and c.get("cell_type") == "code"]
-    return [
-        strip_magics("".join(s) if isinstance(s := c.get("source", ""), list) else str(s))
-        for c in code
-    ]
+    cells = code_cells(text)
+    return [] if isinstance(cells, Unreadable) else cells
 
 
 def functions(tree: ast.AST) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]:

@@ -8,13 +8,13 @@ where a candidate can write anything.
 from __future__ import annotations
 
 import ast
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeGuard
 
-from harness.readers.python_source import strip_magics
+from harness.readers.notebook import code_cells
+from harness.readers.parsing import Unreadable, parse_python, read_source
 
 SKIP_PARTS = frozenset({".venv", "venv", "site-packages", "__pycache__", ".git", "node_modules"})
 
@@ -33,9 +33,8 @@ def find_marks(root: Path, names: set[str], strings: set[str]) -> list[Mark]:
     """Every use of the given identifiers (names, attributes, imports) and string constants."""
     marks: list[Mark] = []
     for relative, source in _code_texts(root):
-        try:
-            tree = ast.parse(source)
-        except (SyntaxError, ValueError):
+        tree = parse_python(source)
+        if isinstance(tree, Unreadable):
             continue
         lines = source.splitlines()
         for text, line in _uses(tree, names, strings):
@@ -77,22 +76,19 @@ def _docstring_nodes(tree: ast.AST) -> Iterator[ast.AST]:
 
 
 def _code_texts(root: Path) -> Iterator[tuple[str, str]]:
+    """Each `.py` file's text and each notebook code cell's, as the inventory reads them."""
     for path in sorted(root.rglob("*")):
         if not path.is_file() or SKIP_PARTS.intersection(path.relative_to(root).parts):
             continue
         relative = path.relative_to(root).as_posix()
-        if path.suffix == ".py":
-            yield relative, path.read_text(encoding="utf-8", errors="replace")
-        elif path.suffix == ".ipynb":
-            yield from _notebook_cells(path, relative)
+        text = read_source(path) if path.suffix in (".py", ".ipynb") else None
+        if isinstance(text, str) and path.suffix == ".py":
+            yield relative, text
+        elif isinstance(text, str):
+            yield from _notebook_cells(text, relative)
 
 
-def _notebook_cells(path: Path, relative: str) -> Iterator[tuple[str, str]]:
-    try:
-        cells = json.loads(path.read_text(encoding="utf-8", errors="replace")).get("cells", [])
-    except (json.JSONDecodeError, AttributeError):
-        return
-    for number, cell in enumerate(c for c in cells if c.get("cell_type") == "code"):
-        source = cell.get("source", "")
-        text = "".join(source) if isinstance(source, list) else str(source)
-        yield f"{relative} (cell {number + 1})", strip_magics(text)
+def _notebook_cells(text: str, relative: str) -> Iterator[tuple[str, str]]:
+    cells = code_cells(text)
+    for number, source in enumerate([] if isinstance(cells, Unreadable) else cells, 1):
+        yield f"{relative} (cell {number})", source

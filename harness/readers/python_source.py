@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 
 from harness.models import Frozen
+from harness.readers.parsing import Unreadable, parse_python
 
 MAGIC_PREFIXES = ("%", "!", "?")
 
@@ -25,18 +26,16 @@ class PythonSource(Frozen):
     functions: int = 0
     test_functions: int = 0
     syntax_error: str | None = None
+    """Why the file could not be parsed: not valid Python, or nested too deeply."""
 
 
 def read_python(text: str, *, is_test_file: bool = False) -> PythonSource:
-    """Summarise Python source; a file that does not parse says so instead of raising."""
+    """Summarise Python source; a file that does not parse says why instead of raising."""
     lines = text.splitlines()
     code_lines = sum(1 for line in lines if line.strip() and not line.lstrip().startswith("#"))
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError) as err:
-        return PythonSource(
-            lines=len(lines), code_lines=code_lines, syntax_error=_syntax_error(err)
-        )
+    tree = parse_python(text)
+    if isinstance(tree, Unreadable):
+        return PythonSource(lines=len(lines), code_lines=code_lines, syntax_error=tree.reason)
     return PythonSource(
         lines=len(lines),
         code_lines=code_lines,
@@ -85,12 +84,6 @@ def is_test_path(path: str) -> bool:
     """pytest's default file pattern: `test_*.py` or `*_test.py`."""
     name = path.rsplit("/", 1)[-1]
     return name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py"))
-
-
-def _syntax_error(err: SyntaxError | ValueError) -> str:
-    if isinstance(err, SyntaxError):
-        return f"line {err.lineno}: {err.msg}"
-    return str(err)
 
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)

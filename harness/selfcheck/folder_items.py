@@ -1,7 +1,9 @@
 """Items read from the folder itself, before anything runs: the contract, the packing, lint.
 
 The contract is checked by the grader's own `load_contract`; the packing by the grader's own
-intake, on the zip the self-check would send; lint by the grader's own `lint`.
+intake, on the zip the self-check would send; lint by the grader's own `lint`, beside the
+files the grader's own inventory could not read; the write-up by the grader's own
+`load_writeup`, with its size limit.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from harness.challenges.model import Challenge
 from harness.contract import COMMANDS, Contract, load_contract
 from harness.errors import ContractError, HarnessError, IntakeError
 from harness.intake import IntakeLimits, intake, unpack
-from harness.inventory import take_inventory
+from harness.inventory import take_inventory, unreadable_text
 from harness.lint import LintSummary, lint
+from harness.readers.parsing import Unreadable
+from harness.readers.writeup import load_writeup, writeup_name
 from harness.selfcheck.items import Item, failed, passed, warned
 from harness.selfcheck.packing import PackPlan, as_is_problems, describe, size_text
 
@@ -24,7 +28,6 @@ BOUNDED_METRICS = frozenset(
      "average_precision"}
 )  # fmt: skip
 TEMPLATE_METHOD = "how you estimated it"
-WRITEUPS = ("README.md", "WRITEUP.md", "readme.md", "writeup.md")
 LINT_WARN_PER_100 = 10.0
 AS_IS = "a zip of this folder as it is"
 SEND = "send the zip `grade check DIR --zip submission.zip` writes, which leaves them out"
@@ -61,8 +64,17 @@ def packing_item(
 
 
 def lint_item(root: Path) -> Item:
-    """ruff over the Python of the zip to send, counted by rule family, per 100 lines."""
-    summary = lint(root, take_inventory(root).python_lines)
+    """ruff over the Python of the zip to send, counted by rule family, per 100 lines; a
+    file the grader cannot read is a warning naming it (grading still runs, without it)."""
+    inventory = take_inventory(root)
+    item = _ruff_item(lint(root, inventory.python_lines))
+    if not inventory.unreadable:
+        return item
+    unreadable = unreadable_text(inventory.unreadable, brief=True)
+    return warned("lint", f"{unreadable}: grading goes on without them; {item.message}")
+
+
+def _ruff_item(summary: LintSummary) -> Item:
     if summary.error is not None:
         return warned("lint", f"lint could not run: {summary.error}")
     if summary.python_lines == 0:
@@ -128,9 +140,14 @@ def _estimate_notes(contract: Contract, challenge: Challenge) -> list[str]:
 
 
 def _writeup_notes(folder: Path) -> list[str]:
-    if any((folder / name).is_file() for name in WRITEUPS):
-        return []
-    return ["no README.md or WRITEUP.md at the top: the write-up is part of the submission"]
+    """The grader's own reading of the write-up: missing, or cut at its size limit."""
+    name = writeup_name(path.name for path in folder.iterdir() if path.is_file())
+    read = load_writeup(folder / name) if name else None
+    if name is None or read is None:
+        return ["no README.md or WRITEUP.md at the top: the write-up is part of the submission"]
+    if isinstance(read, Unreadable):
+        return [f"{name} is unreadable ({read.reason})"]
+    return [f"{name} is {problem}" for problem in read.problems()]
 
 
 def _lint_text(summary: LintSummary) -> str:
