@@ -2,8 +2,9 @@
 
 The generator writes `private/holdout/features.csv` (what `predict` sees), `labels.csv`
 (the truth and the slice of every labelled row) and `probes.csv` (probe pairs, sides `a`
-and `b`). Predictions are read as untrusted data: ids as text, values coerced to numbers,
-anything unparseable left out and counted, never executed.
+and `b`). Predictions are read by the one reader (`harness.readers.predictions`) as untrusted data:
+ids as text, values coerced to numbers, anything unparseable or non-finite left out, never
+executed.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sklearn.dummy import DummyClassifier, DummyRegressor
 from harness.challenges.model import Challenge
 from harness.errors import HarnessError
 from harness.metrics import Metric
+from harness.readers.predictions import read_predictions_file
 
 HOLDOUT = "private/holdout"
 ALL_ROWS = "all"
@@ -57,15 +59,11 @@ def load_holdout(challenge: Challenge, folder: Path | None = None) -> HoldoutKey
 
 
 def read_predictions(path: Path, challenge: Challenge) -> pd.DataFrame:
-    """The predictions, indexed by id, with numeric `prediction` (and `probability`)."""
-    frame = pd.read_csv(path, dtype={challenge.id_column: str})
-    frame = frame.drop_duplicates(subset=challenge.id_column).set_index(challenge.id_column)
+    """The predictions, indexed by id, with numeric `prediction` (and `probability`): the
+    one reader's usable values (`harness.readers.predictions`), non-finite rows left out."""
+    values = read_predictions_file(path, challenge.id_column).values
     wanted = ["prediction", "probability"] if challenge.probability else ["prediction"]
-    out = pd.DataFrame(index=frame.index)
-    for column in wanted:
-        raw = frame[column] if column in frame else pd.Series(np.nan, index=frame.index)
-        out[column] = pd.to_numeric(raw, errors="coerce")
-    return out
+    return values.reindex(columns=wanted).astype(float)
 
 
 @dataclass(frozen=True)

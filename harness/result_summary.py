@@ -12,6 +12,7 @@ from rich.text import Text
 from harness.checks.registry import RegisteredCheck
 from harness.grading import Graded
 from harness.models import DimensionScore, Result
+from harness.summary import shown
 
 TRAP_STYLE = {"handled": "green", "noticed_not_handled": "yellow", "missed": "red"}
 STATUS_STYLE = {"pass": "green", "partial": "yellow", "fail": "red", "error": "magenta"}
@@ -21,7 +22,7 @@ def print_result(graded: Graded, console: Console) -> None:
     """Scores per dimension, the trap verdict, the stages, and where the files are."""
     result = graded.result
     console.print(
-        Text(
+        shown(
             f"{result.submission.candidate or result.submission.file} · "
             f"{result.challenge.id} v{result.challenge.version}",
             style="bold",
@@ -31,13 +32,13 @@ def print_result(graded: Graded, console: Console) -> None:
     console.print(_dimensions_table(result))
     verdict = result.trap.verdict
     console.print(
-        Text(f"trap: {verdict}", style=TRAP_STYLE.get(verdict, "dim")), Text(result.trap.summary)
+        Text(f"trap: {verdict}", style=TRAP_STYLE.get(verdict, "dim")), shown(result.trap.summary)
     )
     problems = [f for f in result.findings if f.status in ("fail", "error")]
     for finding in problems[:6]:
         console.print(
             Text(f"  {finding.status:7} {finding.check}: ", style=STATUS_STYLE[finding.status]),
-            Text(finding.message[:160]),
+            shown(finding.message[:160]),
         )
     console.print(f"result: {graded.result_file}", soft_wrap=True)
     console.print(f"report: {graded.report_file}", soft_wrap=True)

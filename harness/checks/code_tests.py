@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -91,14 +92,21 @@ def tests(context: CheckContext) -> Judgement:
     return graded(score, message, *_tests_evidence(context, reading))
 
 
+NOT_OWN = frozenset({"setup", "conftest", "__init__", "__main__"}) | sys.stdlib_module_names
+"""Names that never resolve to the submission's code (a file named `logging.py` shadows the
+standard library only by accident)."""
+
+
 def _own_names(context: CheckContext) -> frozenset[str]:
-    """Top-level names the submission's own code is imported by (`src/` layouts too)."""
-    names = set()
+    """The names an import of the submission's own code starts with, from wherever the
+    tests put it on the path: every folder and module of its non-test code, so that
+    `src/model.py` is imported as `src.model` or `model`, `src/pkg/io.py` as `pkg.io`, and
+    `app/churn/train.py` as `app.churn.train`, `churn.train` or `train`."""
+    names: set[str] = set()
     for module in shipped_modules(context):
-        parts = PurePosixPath(module.path).parts
-        parts = parts[1:] if parts[0] == "src" and len(parts) > 1 else parts
-        names.add(parts[0].removesuffix(".py"))
-    return frozenset(names - {"setup", "conftest", "__init__"})
+        parts = PurePosixPath(module.path).with_suffix("").parts
+        names.update(part for part in parts if part.isidentifier())
+    return frozenset(names - NOT_OWN)
 
 
 def _read_tests(found: list[Source], own: frozenset[str]) -> TestReading:
@@ -133,12 +141,17 @@ def _is_model_call(node: ast.Call, bound: set[str]) -> bool:
 def _bound_own_names(tree: ast.AST, own: frozenset[str]) -> Iterator[str]:
     """Names an import of the submission's own code binds in this file."""
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] in own:
+        if isinstance(node, ast.ImportFrom) and _is_own(node.module, own):
             yield from (alias.asname or alias.name for alias in node.names)
         elif isinstance(node, ast.Import):
             for alias in node.names:
-                if alias.name.split(".")[0] in own:
+                if _is_own(alias.name, own):
                     yield alias.asname or alias.name.split(".")[0]
+
+
+def _is_own(module: str | None, own: frozenset[str]) -> bool:
+    """`module` (`src.model`, `churn.features`) names the submission's own code."""
+    return module is not None and module.split(".")[0] in own
 
 
 def _uses_frames(tree: ast.AST) -> bool:
@@ -169,9 +182,10 @@ def _passing(context: CheckContext) -> tuple[float, str]:
     counts = context.tests
     if context.contract.commands.test is None:
         return 0.0, "not run (no test command in assessment.toml)"
-    if counts is not None and counts.tests > 0:
-        return counts.passed / counts.tests, f"{counts.passed} passed, " + (
-            f"{counts.failures} failed, {counts.errors} errors"
+    if counts is not None and (counts.tests > 0 or counts.claimed is not None):
+        share = counts.passed / counts.tests if counts.tests else 0.0
+        return share, f"{counts.passed} passed, " + (
+            f"{counts.failures} failed, {counts.errors} errors{counts.claim_note()}"
         )
     if counts is not None:
         return 0.0, "the test command collected no tests"

@@ -22,6 +22,11 @@ from harness.inventory import Inventory
 from harness.lint import LintSummary
 from harness.metrics import metric
 from harness.models import Backend, StageName, StageResult
+from harness.readers.predictions import (
+    PredictionsFile,
+    UnreadablePredictionsError,
+    read_predictions_file,
+)
 from harness.sandbox.serve import ProbeReport
 from harness.sandbox.stages import TestCounts
 from harness.trap_evidence import Submitted, TrapMeasure, measure
@@ -81,14 +86,19 @@ class CheckContext:
         return self.stages.get(name) or StageResult(verdict="not_run", reason="not run")
 
     @functools.cached_property
-    def raw_predictions(self) -> pd.DataFrame | None:
-        """The predictions CSV as text columns, exactly as written (None: no readable file)."""
+    def predictions_read(self) -> PredictionsFile | None:
+        """The predictions file through the one reader (None: no readable file)."""
         if self.predictions_file is None or not self.predictions_file.is_file():
             return None
         try:
-            return pd.read_csv(self.predictions_file, dtype=str, keep_default_na=False)
-        except (ValueError, UnicodeDecodeError, pd.errors.ParserError):
+            return read_predictions_file(self.predictions_file, self.challenge.id_column)
+        except UnreadablePredictionsError:
             return None
+
+    @property
+    def raw_predictions(self) -> pd.DataFrame | None:
+        """The predictions CSV as text columns, exactly as written (None: no readable file)."""
+        return None if self.predictions_read is None else self.predictions_read.text
 
     @functools.cached_property
     def predictions(self) -> pd.DataFrame | None:
@@ -126,6 +136,6 @@ class CheckContext:
 
     @functools.cached_property
     def writeup_text(self) -> str:
-        """The write-up's text, or empty when there is none."""
-        writeup = self.inventory.writeup
-        return (self.text(writeup.path) or "") if writeup else ""
+        """The write-up's text as the inventory read it (embedded images dropped, cut at the
+        size limit), or empty when there is none."""
+        return self.inventory.writeup.text if self.inventory.writeup else ""

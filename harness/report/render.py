@@ -1,7 +1,8 @@
 """Render a result as one self-contained HTML file, and write it atomically.
 
 jinja2 with autoescape on and strict undefined renders the view model (`view.py`); the only
-text marked safe is the harness's own stylesheet, inlined so the file opens offline. The page
+text marked safe is the harness's own stylesheet, inlined so the file opens offline. Every
+printed value first loses its control and bidi-control characters (the `finalize` hook). The page
 loads nothing: no script, no font, no image, nothing from the network.
 """
 
@@ -18,6 +19,7 @@ from pydantic import ValidationError
 from harness.errors import HarnessError
 from harness.files import write_text
 from harness.models import Result
+from harness.report.printable import printable
 from harness.report.view import build_view
 
 TEMPLATE = "report.html.j2"
@@ -34,7 +36,16 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_printable,
     )
+
+
+def _printable(value: object) -> object:
+    """Every value the templates print, before escaping: control and bidi-control characters
+    dropped (`harness.report.printable`), so nothing a candidate wrote can hide or reorder text."""
+    if isinstance(value, Markup):
+        return Markup(printable(str(value)))  # still our own markup, only characters dropped
+    return printable(value) if isinstance(value, str) else value
 
 
 def _stylesheet() -> Markup:

@@ -17,9 +17,7 @@ submission zip.
 from __future__ import annotations
 
 import contextlib
-import csv
 import uuid
-import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +28,10 @@ import docker
 from harness.contract import Contract
 from harness.errors import HarnessError
 from harness.models import StageName, StageResult, Verdict
+from harness.readers.predictions import UnreadablePredictionsError, read_ids, read_predictions_file
 from harness.sandbox import docker as engine
+from harness.sandbox.junit import TestCounts as TestCounts  # re-exported: callers import it here
+from harness.sandbox.junit import read_junit
 from harness.sandbox.outputs import unpack_tar
 
 PATHS = {
@@ -68,20 +69,6 @@ class StageInputs:
     contract: Contract
     image: str
     id_column: str = "row_id"
-
-
-@dataclass(frozen=True)
-class TestCounts:
-    """Counts from the submission's JUnit XML, never from what it printed."""
-
-    tests: int
-    failures: int
-    errors: int
-    skipped: int
-
-    @property
-    def passed(self) -> int:
-        return self.tests - self.failures - self.errors - self.skipped
 
 
 @dataclass(frozen=True)
@@ -164,11 +151,11 @@ class StageLogic:
         addopts = f"--junitxml={self.junit_path} -p no:cacheprovider"
         ran = self.run("test", command, PYTEST_ADDOPTS=addopts)
         outputs, _problem = self.fetch_output("test")
-        counts = _read_junit(outputs / "junit.xml") if outputs else None
+        junit = outputs / "junit.xml" if outputs else None
+        counts = read_junit(junit, self.inputs.submission) if junit else None
         result = ran.result
-        if counts is not None:
-            summary = f"{counts.passed} passed, {counts.failures + counts.errors} failed"
-            reason = f"{summary}; {result.reason}".rstrip("; ")
+        if counts is not None:  # the trusted counts: the run table shows what code.tests reads
+            reason = f"{counts.summary()}; {result.reason}".rstrip("; ")
             result = result.model_copy(update={"reason": reason})
         return StageRun(result, outputs, counts)
 
@@ -281,45 +268,22 @@ def environment(command: str, limits: engine.Limits, **extra: str) -> dict[str, 
 
 
 def _check_predictions(outputs: Path | None, inputs: StageInputs) -> str | None:
-    """The predictions file exists, is a CSV with the id and `prediction` columns, and has
-    one row per input row. Values are judged by the correctness checks."""
+    """The predictions file exists, is a CSV with the id and `prediction` columns, has one
+    row per input row and only finite numbers. Other values are judged by the checks."""
     path = outputs / "predictions.csv" if outputs else None
     if path is None or not path.is_file():
         return f"wrote no predictions file at {{output}} ({PATHS['output']})"
     try:
-        header, rows = _csv_shape(path)
-    except (csv.Error, UnicodeDecodeError) as err:
+        read = read_predictions_file(path, inputs.id_column)
+    except UnreadablePredictionsError as err:
         return f"the predictions file is not a readable CSV ({err})"
-    missing = [c for c in (inputs.id_column, "prediction") if c not in header]
+    missing = [c for c in (inputs.id_column, "prediction") if c not in read.text]
     if missing:
         return f"the predictions file lacks the column(s) {', '.join(missing)}"
-    expected = _csv_shape(inputs.features)[1]
-    if rows != expected:
-        return f"the predictions file has {rows} rows for {expected} input rows"
-    return None
-
-
-def _csv_shape(path: Path) -> tuple[list[str], int]:
-    with path.open(newline="", encoding="utf-8") as stream:
-        reader = csv.reader(stream)
-        header = next(reader, [])
-        return [name.strip() for name in header], sum(1 for _ in reader)
-
-
-def _read_junit(path: Path) -> TestCounts | None:
-    if not path.is_file() or path.stat().st_size > 10 * 1024 * 1024:
-        return None
-    try:
-        root = ElementTree.parse(path).getroot()
-    except ElementTree.ParseError:
-        return None
-    suites = [root] if root.tag == "testsuite" else list(root.iter("testsuite"))
-    total = {key: 0 for key in ("tests", "failures", "errors", "skipped")}
-    for suite in suites:
-        for key in total:
-            with contextlib.suppress(ValueError):
-                total[key] += int(suite.get(key, "0"))
-    return TestCounts(**total)
+    expected = len(read_ids(inputs.features, inputs.id_column))
+    if len(read.text) != expected:
+        return f"the predictions file has {len(read.text)} rows for {expected} input rows"
+    return read.non_finite_problem()
 
 
 @contextlib.contextmanager

@@ -7,14 +7,18 @@ values are the challenge's labels (classification) or finite numbers (regression
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 
 from harness.challenges.model import Challenge
-from harness.holdout import read_predictions
+from harness.readers.predictions import (
+    UnreadablePredictionsError,
+    read_ids,
+    read_predictions_file,
+    to_numbers,
+)
 from harness.selfcheck.items import Item, failed, passed, plural
 
 NAME = "predictions"
@@ -30,14 +34,17 @@ def check_predictions(path: Path | None, features: Path, challenge: Challenge) -
             "your command gets as {output}",
         )
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as err:
+        read = read_predictions_file(path, challenge.id_column)
+    except UnreadablePredictionsError as err:
         return failed(NAME, f"the predictions file is not a readable CSV ({err})")
+    raw = read.text
     problems = _column_problems(raw, challenge)
     if challenge.id_column in raw.columns:
-        expected = pd.read_csv(features, dtype=str, keep_default_na=False)[challenge.id_column]
+        expected = read_ids(features, challenge.id_column)
         problems += _id_problems(raw[challenge.id_column], expected)
-        problems += _value_problems(raw, path, challenge)
+        non_finite = read.non_finite_problem()
+        problems += [f"{non_finite}: write finite numbers"] if non_finite else []
+        problems += _value_problems(read.finite_text(), challenge)
     if problems:
         return failed(NAME, "; ".join(problems))
     return passed(NAME, f"{len(raw)} rows, one per input id; {_what_is_right(challenge)}")
@@ -73,17 +80,17 @@ def _id_problems(ids: pd.Series, expected: pd.Series) -> list[str]:
     return problems
 
 
-def _value_problems(raw: pd.DataFrame, path: Path, challenge: Challenge) -> list[str]:
-    numbers = read_predictions(path, challenge)
+def _value_problems(raw: pd.DataFrame, challenge: Challenge) -> list[str]:
+    """The values of the rows whose numbers are all finite (the others are named apart)."""
     problems = []
     if "prediction" in raw.columns:
-        problems += _prediction_problems(raw["prediction"], numbers["prediction"], challenge)
+        problems += _prediction_problems(raw["prediction"], challenge)
     if challenge.probability and "probability" in raw.columns:
-        problems += _probability_problems(raw["probability"], numbers["probability"])
+        problems += _probability_problems(raw["probability"])
     return problems
 
 
-def _prediction_problems(text: pd.Series, numbers: pd.Series, challenge: Challenge) -> list[str]:
+def _prediction_problems(text: pd.Series, challenge: Challenge) -> list[str]:
     blank = int((text.str.strip().isin(["", "nan", "NaN", "NA", "null", "None"])).sum())
     if blank:
         return [f"{plural(blank, 'row')} without a prediction (blank or NaN): predict every row"]
@@ -93,22 +100,22 @@ def _prediction_problems(text: pd.Series, numbers: pd.Series, challenge: Challen
             labels = ", ".join(str(label) for label in challenge.labels)
             return [f"prediction holds {_some(wrong)}, not one of the labels {labels}"]
         return []
-    bad = numbers.isna() | ~numbers.map(lambda v: math.isfinite(v) if pd.notna(v) else False)
+    bad = to_numbers(text).isna()
     if bad.any():
         return [
-            f"{plural(int(bad.sum()), 'prediction')} not a finite number "
-            f"({_some(text[bad.to_numpy()].unique())})"
+            f"{plural(int(bad.sum()), 'prediction')} not a number ({_some(text[bad].unique())})"
         ]
     return []
 
 
-def _probability_problems(text: pd.Series, numbers: pd.Series) -> list[str]:
+def _probability_problems(text: pd.Series) -> list[str]:
+    numbers = to_numbers(text)
     unusable = numbers.isna()
     if unusable.any():
         return [
-            f"{plural(int(unusable.sum()), 'probability', 'probabilities')} blank, NaN or "
+            f"{plural(int(unusable.sum()), 'probability', 'probabilities')} blank or "
             "not a number "
-            f"({_some(text[unusable.to_numpy()].unique())})"
+            f"({_some(text[unusable].unique())})"
         ]
     outside = numbers[(numbers < 0) | (numbers > 1)]
     if len(outside):

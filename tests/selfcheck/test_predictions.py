@@ -62,11 +62,14 @@ def test_well_formed_predictions_pass(
         ("customer-churn", "customer_id,prediction,probability\na,yes,.9\nb,no,.1\nc,1,.5\n",
          "prediction holds 'yes', 'no', not one of the labels 0, 1"),
         ("customer-churn", "customer_id,prediction,probability\na,1,90\nb,0,10\nc,1,NaN\n",
-         "1 probability blank, NaN or not a number ('NaN')"),
+         "1 row with non-finite values (inf, -inf or nan), left out of every measure: 'c'"),
         ("customer-churn", "customer_id,prediction,probability\na,1,90\nb,0,10\nc,1,0.5\n",
          "2 probabilities outside [0, 1] (e.g. 90): give the probability of the positive label"),
         ("equipment-resale", "listing_id,prediction\nx,cheap\ny,inf\n",
-         "2 predictions not a finite number ('cheap', 'inf')"),
+         "1 row with non-finite values (inf, -inf or nan), left out of every measure: 'y': "
+         "write finite numbers; 1 prediction not a number ('cheap')"),
+        ("customer-churn", "customer_id,prediction,probability\na,1,.9\nb,0,\nc,1,.5\n",
+         "1 probability blank or not a number ('')"),
     ],
 )  # fmt: skip
 def test_each_problem_is_named(
