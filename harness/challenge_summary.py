@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.table import Table
 
 from harness.challenges.catalog import Catalog
-from harness.challenges.validation import NOISE_FACTOR, Separation, Validation
+from harness.challenges.validation import NOISE_FACTOR, Separation, SignalRoom, Validation
 
 
 def print_catalog(catalog: Catalog, console: Console) -> None:
@@ -25,10 +25,11 @@ def print_validation(validation: Validation, console: Console) -> None:
     """The references' numbers per seed, the separation of each evidence kind, the problems."""
     challenge = validation.challenge
     kinds = [separation.kind for separation in validation.separations]
-    runs = Table("seed", "reference", f"holdout {challenge.metrics[0]}", *kinds, box=None)
+    runs = Table("seed", "reference", f"holdout {challenge.metrics[0]}", *kinds, "lift", box=None)
     for run in validation.runs:
         measures = [_number(run.measures[kind].value) for kind in kinds]
-        runs.add_row(str(run.seed), run.reference, _number(run.holdout), *measures)
+        lift = _number(run.signal.lift if run.signal else None)
+        runs.add_row(str(run.seed), run.reference, _number(run.holdout), *measures, lift)
     console.print(f"[bold]{challenge.id}[/] v{challenge.version}: the references on "
                   f"{len(validation.seeds)} seeds (higher leans on the trap more)")  # fmt: skip
     console.print(runs)
@@ -40,10 +41,20 @@ def print_validation(validation: Validation, console: Console) -> None:
     console.print(f"a margin is the worst seed's distance from the threshold; it must be > 0 "
                   f"and at least {NOISE_FACTOR:g}x the noise (the larger seed-to-seed standard "
                   "deviation of the two references)")  # fmt: skip
+    if validation.signal is not None:
+        console.print(_signal_line(validation.signal, challenge.metrics[0]), highlight=False)
     for problem in validation.problems:
         console.print(f"[red]problem:[/] {problem}", highlight=False)
     verdict = "[green]valid[/]" if validation.ok else "[red]NOT valid[/]"
     console.print(f"{challenge.id}: {verdict}")
+
+
+def _signal_line(signal: SignalRoom, headline: str) -> str:
+    """Both references beat the trivial baseline by more than the trap's signal margin."""
+    room = "-" if signal.room is None else f"{signal.room:+.3f}"
+    verdict = "[green]carries signal[/]" if signal.ok else "[red]does not carry signal[/]"
+    return (f"signal: worst lift over the trivial baseline ({headline}) minus the margin "
+            f"{signal.margin:g}: {room}, noise {signal.noise:.3f}: {verdict}")  # fmt: skip
 
 
 def _separation_row(separation: Separation) -> tuple[str, ...]:

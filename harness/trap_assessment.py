@@ -1,11 +1,28 @@
 """The trap verdict: behaviour first, then code, then words, which never outweigh behaviour.
 
-- `handled`: every kind of evidence the challenge's trap shows in was measured on the leaning
-  side of none of its thresholds.
+What each kind of evidence can show:
+
+- slices and probes: whether the model leans on the trap or avoids it, but only for a model
+  that learned something (beats the trivial baseline by the challenge's `[signal] margin`);
+  below it they are not measurable, because a model with no signal has nothing to lean on.
+- the self-estimate: how optimistic the candidate's own validation was. It is evidence of the
+  trap only where the trap has neither slices nor probes (a trap that shows in validation
+  only, such as the same entity in many rows), and then also only with signal. Elsewhere an
+  optimistic estimate is scored as a claim (`trap.estimate`, `judgment.validation`) and never
+  makes "leans on it".
+- code, where the challenge lists it: whether the handling is in the code. Alone (behaviour
+  not measurable) it gives `handled` or `missed`/`noticed_not_handled`.
+- the write-up: whether the candidate noticed. It tells `missed` from `noticed_not_handled`;
+  alone it never gives `handled` (nothing measured is `unknown`, whatever the words say).
+
+The verdicts:
+
+- `handled`: at least one kind above was measured, and none on the leaning side.
 - `noticed_not_handled`: the model (or the code) still leans on the trap, but the write-up
   names it: the candidate saw the problem and did not fix it, or only says they did.
 - `missed`: it leans on the trap and nothing says the candidate noticed.
-- `unknown`: none of the trap's evidence could be measured (no predictions, no trap here).
+- `unknown`: nothing the verdict is judged by could be measured (no predictions, a model
+  without signal and no code evidence for this trap, no trap here).
 """
 
 from __future__ import annotations
@@ -14,10 +31,13 @@ from collections.abc import Sequence
 
 from harness.challenges.model import EvidenceName, Trap
 from harness.checks.context import CheckContext
+from harness.checks.data_judgment import learned_signal
 from harness.models import Evidence, Finding, TrapAssessment, TrapVerdict
-from harness.trap_evidence import TrapMeasure
+from harness.trap_evidence import FROM_PREDICTIONS, TrapMeasure, with_signal
 
-JUDGED_BY: tuple[EvidenceName, ...] = ("slices", "probes", "estimate", "code")
+BEHAVIOUR: tuple[EvidenceName, ...] = ("slices", "probes")
+WORDS: dict[str, str] = {"estimate": "optimistic estimate"}
+"""How a leaning kind is named in the summary, where its name alone would mislead."""
 
 
 def assess_trap(context: CheckContext, findings: Sequence[Finding]) -> TrapAssessment:
@@ -28,7 +48,7 @@ def assess_trap(context: CheckContext, findings: Sequence[Finding]) -> TrapAsses
             verdict="unknown",
             summary="The challenge's private side is not here, so the trap could not be judged.",
         )
-    measures = [m for m in map(context.trap_measure, _kinds(trap)) if m is not None]
+    measures = judged_measures(context, trap)
     named = any(f.check == "trap.writeup" and f.status == "pass" for f in findings)
     verdict = trap_verdict([m.leaning for m in measures], named)
     return TrapAssessment(
@@ -49,30 +69,51 @@ def trap_verdict(leaning: Sequence[bool | None], named: bool) -> TrapVerdict:
     return "noticed_not_handled" if named else "missed"
 
 
-def _kinds(trap: Trap) -> list[EvidenceName]:
-    return [kind for kind in JUDGED_BY if kind in trap.evidence]
+def judged_kinds(trap: Trap) -> list[EvidenceName]:
+    """The kinds the verdict reads: slices and probes where the trap has them, else the
+    estimate; and the code where the trap lists it."""
+    behaviour = [kind for kind in BEHAVIOUR if kind in trap.evidence]
+    estimate: list[EvidenceName] = ["estimate"] if "estimate" in trap.evidence else []
+    code: list[EvidenceName] = ["code"] if "code" in trap.evidence else []
+    return [*(behaviour or estimate), *code]
+
+
+def judged_measures(context: CheckContext, trap: Trap) -> list[TrapMeasure]:
+    """Those kinds measured on this submission; read off a model without signal, not
+    measurable."""
+    learned = learned_signal(context)
+    found = [m for m in map(context.trap_measure, judged_kinds(trap)) if m is not None]
+    return found if learned is None else [with_signal(m, learned) for m in found]
 
 
 def _summary(verdict: TrapVerdict, trap: Trap, measures: list[TrapMeasure], named: bool) -> str:
     """One sentence a hiring manager reads at a glance; the numbers are in the evidence."""
-    leaning = [m.kind for m in measures if m.leaning]
-    measured = [m for m in measures if m.value is not None]
     what = trap.title[0].lower() + trap.title[1:]
     said = "the write-up names it" if named else "the write-up does not name it"
     if verdict == "handled":
-        kinds = ", ".join(m.kind for m in measured)
-        return f"Handled: the model does not lean on {what} (clean on {kinds}); {said}."
+        return _handled(trap, measures, what, said)
+    leaning = ", ".join(WORDS.get(m.kind, m.kind) for m in measures if m.leaning)
     if verdict == "noticed_not_handled":
         return (
             f"Noticed, not handled: the write-up names {what}, but the model still "
-            f"leans on it ({', '.join(leaning)} past their thresholds)."
+            f"leans on it ({leaning} past their thresholds)."
         )
     if verdict == "missed":
-        return (
-            f"Missed: the model leans on {what} ({', '.join(leaning)} past their "
-            f"thresholds) and {said}."
-        )
-    return "Unknown: none of the trap's evidence could be measured (no usable predictions)."
+        return f"Missed: the model leans on {what} ({leaning} past their thresholds) and {said}."
+    unmeasured = [m.detail for m in measures if m.value is None]
+    why = unmeasured[0] if unmeasured else "no evidence of this trap is calibrated"
+    words = "; the write-up names it, but words alone never count as handling" if named else ""
+    return f"Unknown: none of the trap's evidence could be measured ({why}){words}."
+
+
+def _handled(trap: Trap, measures: list[TrapMeasure], what: str, said: str) -> str:
+    clean = [m for m in measures if m.value is not None]
+    kinds = ", ".join(m.kind for m in clean)
+    if any(m.kind in FROM_PREDICTIONS for m in clean):
+        return f"Handled: the model does not lean on {what} (clean on {kinds}); {said}."
+    unmeasured = [m.detail for m in measures if m.value is None]
+    why = f" (its behaviour could not show it: {unmeasured[0]})" if unmeasured else ""
+    return f"Handled in code: {trap.code.handling or what}{why}; {said}."
 
 
 def trap_evidence(findings: Sequence[Finding]) -> tuple[Evidence, ...]:

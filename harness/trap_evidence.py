@@ -4,6 +4,12 @@ Each measure is a value where higher means "leans on the trap", beside the thres
 challenge calibrated on its references. These are the numbers `grade challenge validate`
 prints and the data-judgment checks read; words in the write-up are judged separately and
 never outweigh them.
+
+Slices, probes and the estimate are read off the model's predictions, so they can show
+something about the trap only when the model learned something: `measure_signal` measures
+how far it beats a trivial model, and `with_signal` makes a measure "not measurable" below
+the challenge's margin (a constant model scores alike on every slice and predicts both rows of
+a probe pair alike without having avoided anything).
 """
 
 from __future__ import annotations
@@ -14,12 +20,15 @@ from pathlib import Path
 import pandas as pd
 
 from harness.challenges.model import Challenge, EvidenceName, Trap
-from harness.holdout import HoldoutKey, probe_gap, score_slice
+from harness.holdout import HoldoutKey, baseline_predictions, probe_gap, score_slice
 from harness.metrics import find_metric, metric
 from harness.models import Estimate
 from harness.readers.code_marks import Mark, find_marks
+from harness.readers.splits import SplitVerdict, read_group_split
 
 CODE_THRESHOLD = 0.5
+FROM_PREDICTIONS: tuple[EvidenceName, ...] = ("slices", "probes", "estimate")
+"""The kinds read off the model's predictions: they need a model with signal."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +47,67 @@ class TrapMeasure:
     def leaning(self) -> bool | None:
         """Whether the value says the model leans on the trap (None: unknown)."""
         return None if self.value is None else self.value > self.threshold
+
+
+@dataclass(frozen=True)
+class Signal:
+    """Whether the model learned anything: its headline score on every labelled holdout row
+    beside a trivial model's (the training prior or median) on the same rows."""
+
+    metric: str
+    model: float | None
+    baseline: float | None
+    margin: float
+
+    @property
+    def lift(self) -> float | None:
+        """How much better than the trivial model (a fraction of its score where lower is
+        better); None when either score could not be computed."""
+        if self.model is None or self.baseline is None:
+            return None
+        scorer = metric(self.metric)
+        lift = scorer.worse_by(self.baseline, than=self.model)
+        return lift if scorer.higher_is_better else lift / max(abs(self.baseline), 1e-9)
+
+    @property
+    def carries(self) -> bool:
+        """Whether the lift is past the challenge's margin."""
+        return self.lift is not None and self.lift > self.margin
+
+    @property
+    def detail(self) -> str:
+        if self.model is None or self.baseline is None or self.lift is None:
+            return f"{self.metric} not computable against the trivial baseline"
+        relative = "" if metric(self.metric).higher_is_better else "relative "
+        scores = f"{self.metric} {self.model:.3f} against a trivial model's {self.baseline:.3f}"
+        return f"{scores} on every labelled row: {relative}lift {self.lift:+.3f}"
+
+    @property
+    def reason(self) -> str:
+        """Why the behaviour evidence is not measurable, when it is not."""
+        return (f"the model does not beat the trivial baseline by {self.margin:g}: no signal "
+                f"to lean on or not ({self.detail})")  # fmt: skip
+
+
+def measure_signal(challenge: Challenge, trap: Trap, key: HoldoutKey,
+                   predictions: pd.DataFrame | None) -> Signal:  # fmt: skip
+    """The model's lift over a trivial one fitted on the challenge's training data (for a
+    regenerated copy, pass a challenge whose folder is the copy)."""
+    scorer = metric(challenge.metrics[0])
+    margin = trap.signal.margin
+    if predictions is None:
+        return Signal(scorer.name, None, None, margin)
+    model = score_slice(key, predictions, scorer, None).value
+    trivial = score_slice(key, baseline_predictions(challenge, key), scorer, None).value
+    return Signal(scorer.name, model, trivial, margin)
+
+
+def with_signal(found: TrapMeasure, learned: Signal) -> TrapMeasure:
+    """The measure as evidence of the trap: a value read off the predictions of a model
+    without signal becomes not measurable, with the reason."""
+    if found.kind not in FROM_PREDICTIONS or found.value is None or learned.carries:
+        return found
+    return TrapMeasure(found.kind, None, found.threshold, learned.reason)
 
 
 @dataclass(frozen=True)
@@ -119,9 +189,34 @@ def _estimate(trap: Trap, key: HoldoutKey, submitted: Submitted) -> TrapMeasure:
 
 def _code(trap: Trap, root: Path) -> TrapMeasure:
     spec = trap.code
+    if spec.split == "group":
+        return _group_split(trap, root)
     marks = find_marks(root, set(spec.names), set())
     value = 0.0 if marks else 1.0
     wanted = ", ".join(spec.names) or "nothing"
     detail = (f"uses {', '.join(sorted({m.text for m in marks}))}" if marks
               else f"none of {wanted} in the code")  # fmt: skip
     return TrapMeasure("code", value, CODE_THRESHOLD, detail, tuple(marks))
+
+
+SPLIT_VALUES: dict[SplitVerdict, float | None] = {
+    "group_aware": 0.0,
+    "not_group_aware": 1.0,
+    "unclear": None,
+}
+
+
+def _group_split(trap: Trap, root: Path) -> TrapMeasure:
+    """A split that keeps each group on one side, read from what the code does with the
+    group columns: 0 group-aware, 1 a split over rows only, None nothing recognised."""
+    spec = trap.code
+    reading = read_group_split(root, spec.columns, spec.names)
+    marks = tuple(Mark(e.rule, e.file, e.line, e.snippet) for e in reading.deciding)
+    where = "; ".join(f"{e.rule} ({e.file}:{e.line})" for e in reading.deciding[:3])
+    followed = ", ".join(spec.columns) or "no column"
+    detail = {
+        "group_aware": f"group-aware split: {where}",
+        "not_group_aware": f"no group-aware split: {where}",
+        "unclear": f"not measurable: no split recognised in code (followed {followed})",
+    }[reading.verdict]
+    return TrapMeasure("code", SPLIT_VALUES[reading.verdict], CODE_THRESHOLD, detail, marks)

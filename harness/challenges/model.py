@@ -110,12 +110,28 @@ class ThresholdSpec(Frozen):
     threshold: float = Field(gt=0)
 
 
+class SignalSpec(Frozen):
+    """How far the model must beat a trivial one (the training prior or median) on the
+    labelled holdout rows before its slices, probes and estimate can show anything about the
+    trap: a model that learned nothing neither leans on the trap nor avoids it.
+
+    The lift is the headline metric's improvement over the trivial model's score, as a
+    fraction of that score for metrics where lower is better (MAE: 0.3 is 30% less error).
+    The challenge calibrates `margin` below every reference's lift over seeds."""
+
+    margin: float = Field(default=0.0, ge=0)
+
+
 class CodeSpec(Frozen):
     """What handling the trap looks like in code, read from the syntax tree."""
 
     columns: tuple[str, ...] = ()
     names: tuple[str, ...] = ()
     handling: str = ""
+    split: Literal["group"] | None = None
+    """`group`: the handling is a split that keeps each value of `columns` on one side, read
+    by following what the code does with those columns (`names`: the splitter classes that
+    honour groups); otherwise the handling is one of `names` used in code."""
 
 
 class WriteupSpec(Frozen):
@@ -138,6 +154,7 @@ class Trap(Frozen):
     slices: SliceSpec | None = None
     probes: ThresholdSpec | None = None
     estimate: ThresholdSpec | None = None
+    signal: SignalSpec = SignalSpec()
     code: CodeSpec = CodeSpec()
     writeup: WriteupSpec = WriteupSpec()
 

@@ -7,7 +7,9 @@
 4. Both references run through the sandbox (every stage on the committed data; train and
    predict on freshly generated data for the other seeds), and on every seed the trap's
    evidence puts the naive reference on the leaning side of each threshold and the careful
-   one on the other, with margins several times the seed-to-seed noise.
+   one on the other, with margins several times the seed-to-seed noise; and both beat the
+   trivial baseline by more than the trap's `[signal] margin` on every seed, with the same
+   room (below it, a model's behaviour is not evidence of the trap).
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from harness.metrics import metric
 from harness.packing import zip_folder
 from harness.pipeline import RunOptions, SandboxReport, sandbox_submission
 from harness.rubric import load_rubric
-from harness.trap_evidence import Submitted, TrapMeasure, measure
+from harness.trap_evidence import Signal, Submitted, TrapMeasure, measure, measure_signal
 
 NOISE_FACTOR = 3.0
 """How many times the seed-to-seed noise each margin must be."""
@@ -52,6 +54,7 @@ class ReferenceRun:
     report: SandboxReport
     measures: dict[EvidenceName, TrapMeasure]
     holdout: float | None
+    signal: Signal | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,30 @@ class Separation:
         )
 
 
+@dataclass(frozen=True)
+class SignalRoom:
+    """How far above the trap's signal margin the references' lifts stay, across seeds."""
+
+    margin: float
+    naive: tuple[float | None, ...]
+    careful: tuple[float | None, ...]
+
+    @property
+    def room(self) -> float | None:
+        """The worst seed's lift (of either reference) minus the margin."""
+        lifts = (*self.naive, *self.careful)
+        return None if None in lifts else min(v for v in lifts if v is not None) - self.margin
+
+    @property
+    def noise(self) -> float:
+        return Separation("code", self.margin, self.naive, self.careful).noise
+
+    @property
+    def ok(self) -> bool:
+        room = self.room
+        return room is not None and room > 0 and room >= NOISE_FACTOR * self.noise
+
+
 @dataclass
 class Validation:
     """Everything `validate` found about one challenge."""
@@ -96,10 +123,12 @@ class Validation:
     problems: list[str] = field(default_factory=list)
     runs: list[ReferenceRun] = field(default_factory=list)
     separations: list[Separation] = field(default_factory=list)
+    signal: SignalRoom | None = None
 
     @property
     def ok(self) -> bool:
-        return not self.problems and all(s.ok for s in self.separations)
+        signal_ok = self.signal is None or self.signal.ok
+        return not self.problems and all(s.ok for s in self.separations) and signal_ok
 
 
 def validate(
@@ -125,6 +154,7 @@ def validate(
                 result.runs.append(run)
                 result.problems += _stage_problems(run, full=seed == trap.seed)
     result.separations = [_separation(kind, trap, result.runs) for kind in trap.evidence]
+    result.signal = _signal_room(trap, result.runs)
     result.problems += _scores_problems(challenge, result.runs, trap.seed, record)
     return result
 
@@ -192,7 +222,9 @@ def _run_reference(challenge: Challenge, trap: Trap, reference: str, data_root: 
     measures = {kind: measure(kind, challenge, trap, key, submitted) for kind in trap.evidence}
     headline = metric(challenge.metrics[0])
     score = None if frame is None else score_slice(key, frame, headline, trap.primary_slice).value
-    return ReferenceRun(reference, seed, report, measures, score)
+    seeded = challenge.model_copy(update={"folder": data_root})
+    learned = measure_signal(seeded, trap, key, frame)
+    return ReferenceRun(reference, seed, report, measures, score, learned)
 
 
 def _stage_problems(run: ReferenceRun, full: bool) -> list[str]:
@@ -206,6 +238,13 @@ def _stage_problems(run: ReferenceRun, full: bool) -> list[str]:
             problems.append(f"{run.reference} reference, seed {run.seed}: {name} ended "
                             f"{stage.verdict}")  # fmt: skip
     return problems
+
+
+def _signal_room(trap: Trap, runs: Sequence[ReferenceRun]) -> SignalRoom:
+    def lifts(reference: str) -> tuple[float | None, ...]:
+        return tuple(r.signal.lift if r.signal else None for r in runs if r.reference == reference)
+
+    return SignalRoom(trap.signal.margin, lifts("naive"), lifts("careful"))
 
 
 def _separation(kind: EvidenceName, trap: Trap, runs: Sequence[ReferenceRun]) -> Separation:

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import re
 
-from harness.challenges.model import EvidenceName
+from harness.challenges.model import CodeSpec, EvidenceName
 from harness.checks import evidence
 from harness.checks.context import CheckContext
 from harness.checks.prose import Splitter, sentences, writeup_path
 from harness.checks.registry import Judgement, check, graded, skipped
 from harness.models import Evidence
 from harness.readers.code_marks import Mark, find_marks
-from harness.trap_evidence import TrapMeasure
+from harness.readers.splits import SplitEvidence, hand_written_splits, read_group_split
+from harness.trap_evidence import Signal, TrapMeasure, measure_signal, with_signal
 
 BEHAVIOUR: tuple[EvidenceName, ...] = ("slices", "probes")
 VALIDATION_NAMES = frozenset(
@@ -52,6 +53,13 @@ SENTENCES = Splitter(SENTENCE_END, breaks=None, tidy=_one_line)
 across lines)."""
 
 
+def learned_signal(context: CheckContext) -> Signal | None:
+    """How far the model beats a trivial one (None: no trap or holdout here)."""
+    if context.trap is None or context.holdout is None:
+        return None
+    return measure_signal(context.challenge, context.trap, context.holdout, context.predictions)
+
+
 def lean_score(found: TrapMeasure) -> float:
     """1 far below the threshold, 0.5 at it, 0 at twice it or beyond (None counts as 0)."""
     if found.value is None:
@@ -59,13 +67,19 @@ def lean_score(found: TrapMeasure) -> float:
     return min(1.0, max(0.0, 1 - found.value / (2 * found.threshold)))
 
 
+SIDES: dict[EvidenceName, tuple[str, str]] = {
+    "estimate": ("optimistic beyond it", "within it"),
+}
+"""What each side of a threshold means, where "leans on the trap" would claim too much."""
+
+
 def measure_evidence(found: TrapMeasure) -> Evidence:
-    side = "leans on the trap" if found.leaning else "does not lean on it"
+    leaning, clean = SIDES.get(found.kind, ("leans on the trap", "does not lean on it"))
+    side = leaning if found.leaning else clean
     if found.value is None:
-        side = "could not be measured"
-    return evidence.metric(
-        found.kind, found.value, f"{found.detail} (threshold {found.threshold:g}: {side})"
-    )
+        side = "not measurable"
+    note = f"{found.kind}: {found.detail} (threshold {found.threshold:g}: {side})"
+    return evidence.metric(found.kind, found.value, note)
 
 
 @check("trap.behaviour", dimension="data_judgment", title="Behaviour on the trap's slices")
@@ -88,14 +102,29 @@ def behaviour(context: CheckContext) -> Judgement:
             "estimate and the code decide",
             evidence.text("no slice or probe evidence is calibrated for this trap"),
         )
+    learned = learned_signal(context)
+    if learned is not None:
+        measures = [with_signal(m, learned) for m in measures]
+    proof = [*map(measure_evidence, measures), *_signal_evidence(learned)]
     score = sum(map(lean_score, measures)) / len(measures)
+    return graded(score, _behaviour_message(measures), *proof)
+
+
+def _signal_evidence(learned: Signal | None) -> list[Evidence]:
+    if learned is None:
+        return []
+    side = "past it" if learned.carries else "not past it: behaviour not measurable"
+    note = f"signal: {learned.detail} (margin {learned.margin:g}: {side})"
+    return [evidence.metric("signal", learned.lift, note)]
+
+
+def _behaviour_message(measures: list[TrapMeasure]) -> str:
     leaning = [m.kind for m in measures if m.leaning]
-    message = (
-        f"leans on the trap ({', '.join(leaning)})"
-        if leaning
-        else "does not lean on the trap: " + "; ".join(m.detail for m in measures)
-    )
-    return graded(score, message, *map(measure_evidence, measures))
+    if leaning:
+        return f"leans on the trap ({', '.join(leaning)})"
+    if all(m.value is None for m in measures):
+        return "not measurable: " + "; ".join(dict.fromkeys(m.detail for m in measures))
+    return "does not lean on the trap: " + "; ".join(m.detail for m in measures)
 
 
 @check("trap.estimate", dimension="data_judgment", title="The self-estimate against the truth")
@@ -103,9 +132,10 @@ def estimate(context: CheckContext) -> Judgement:
     """Looks at the score the candidate said to expect on new data (`[estimate]` in
     assessment.toml) against what the hidden holdout shows, in the estimate's own metric.
 
-    Why: an estimate far above the truth is the signature of leaky validation (random splits
-    over repeated entities, a leaked column); an honest one shows the candidate knows how
-    their model will do before it ships.
+    Why: an honest estimate shows the candidate knows how their model will do before it
+    ships. An optimistic one is scored here as a claim; it counts towards the trap's verdict
+    only where the trap shows in validation alone (no slices or probes), where optimism is
+    the signature of a validation that leaks.
 
     Evidence: the claimed and measured values and the optimism, beside the threshold.
     """
@@ -123,7 +153,7 @@ def estimate(context: CheckContext) -> Judgement:
             claim,
             measure_evidence(found),
         )
-    verdict = "far too optimistic" if found.leaning else "honest"
+    verdict = "optimistic estimate" if found.leaning else "honest estimate"
     return graded(lean_score(found), f"{verdict}: {found.detail}", claim, measure_evidence(found))
 
 
@@ -155,14 +185,21 @@ def trap_code(context: CheckContext) -> Judgement:
     found = context.trap_measure("code")
     assert found is not None
     marks = tuple(evidence.snippet(m.file, m.line, m.snippet) for m in found.marks[:6])
+    looked = evidence.text(f"looked for: {_looked_for(spec)}")
+    if found.value is None:
+        return skipped(f"{found.detail}: the code is no evidence either way", looked, *seen)
     if found.leaning:
         return graded(
-            0.0,
-            f"no sign in code of {spec.handling}: {found.detail}",
-            evidence.text(f"looked for: {', '.join(spec.names)}"),
-            *seen,
+            0.0, f"no sign in code of {spec.handling}: {found.detail}", *marks, looked, *seen
         )
     return graded(1.0, f"{spec.handling}: {found.detail}", *marks)
+
+
+def _looked_for(spec: CodeSpec) -> str:
+    names = ", ".join(spec.names) or "nothing"
+    if spec.split != "group":
+        return names
+    return f"rows separated by values of {', '.join(spec.columns)}, or a splitter of {names}"
 
 
 @check("trap.writeup", dimension="data_judgment", title="The trap named in the write-up")
@@ -212,14 +249,31 @@ def validation(context: CheckContext) -> Judgement:
     names = VALIDATION_NAMES | HOLDOUT_NAMES | PIPELINE_NAMES
     marks = find_marks(context.root, set(names), set())
     used = {m.text for m in marks}
-    score = 0.5 if used & VALIDATION_NAMES else 0.3 if used & HOLDOUT_NAMES else 0.0
+    hand = hand_splits(context)
+    folds = any(e.in_loop for e in hand)
+    score = 0.5 if used & VALIDATION_NAMES or folds else 0.3 if used & HOLDOUT_NAMES or hand else 0
     score += 0.3 if used & PIPELINE_NAMES else 0.0
     method = context.contract.estimate.method.strip()
     score += 0.2 if len(method.split()) >= 3 else 0.0
     proof = [evidence.snippet(m.file, m.line, m.snippet) for m in _first_of_each(marks)]
+    proof += [evidence.snippet(e.file, e.line, e.snippet) for e in hand[:2]]
     proof.append(evidence.text(f"estimate method: {method or '(empty)'}", "assessment.toml"))
-    shown = f"{', '.join(sorted(used))} in code" if used else "no split or cross-validation in code"
-    return graded(score, shown, *proof)
+    shown = [*sorted(used)]
+    if hand:
+        shown.append(f"{'folds' if folds else 'a held-out part'} split by hand")
+    said = f"{', '.join(shown)} in code" if shown else "no split or cross-validation in code"
+    return graded(score, said, *proof)
+
+
+def hand_splits(context: CheckContext) -> list[SplitEvidence]:
+    """Train and validation rows separated by hand (masks, indices, samples), and for a trap
+    whose handling is a group split, rows separated by the group columns' values."""
+    found = hand_written_splits(context.root)
+    spec = context.trap.code if context.trap is not None else None
+    if spec is not None and spec.split == "group":
+        reading = read_group_split(context.root, spec.columns, spec.names)
+        found += [e for e in reading.evidence if e.group_aware and e.rule.startswith("rows")]
+    return found
 
 
 def _first_of_each(marks: list[Mark]) -> list[Mark]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from harness.models import STAGE_NAMES, Evidence, Finding, Result, StageName, StageResult
 from harness.report.evidence import EvidenceView, evidence_view
-from harness.report.formats import clip, megabytes, seconds, when, words
+from harness.report.formats import clip, megabytes, number, seconds, when, words
 
 LOG_CHARS = 12_000
 """Each of a stage's log head and tail is cut to this in the report (result.json has both)."""
@@ -72,6 +72,29 @@ class TrapRow:
     anchor: str
 
 
+SLICE_EVIDENCE = "slices: "
+"""How `trap.behaviour` opens the note of its slice measure (the trap is judged by slices)."""
+SLICES_AS_EVIDENCE = (
+    "Slices are groups of hidden rows: the ordinary ones, and ones where the trap is switched "
+    "off as it would be when the model is used. A model that leans on the trap scores clearly "
+    "worse where the trap is switched off. What we compared: {comparison}"
+)
+SLICES_AS_DETAIL = (
+    "The headline score on each group of hidden rows, for detail only. This trap is not judged "
+    "by these groups: a gap between them does not say whether the model leans on the trap."
+)
+
+
+@dataclass(frozen=True)
+class SlicesView:
+    """The holdout's slices with what they mean for this trap: its evidence, or detail."""
+
+    heading: str
+    explain: str
+    rows: tuple[tuple[str, str], ...]
+    """(slice, headline score)."""
+
+
 @dataclass(frozen=True)
 class TrapView:
     verdict: str
@@ -81,6 +104,7 @@ class TrapView:
     title: str
     rows: tuple[TrapRow, ...]
     evidence: tuple[EvidenceView, ...]
+    slices: SlicesView | None = None
 
 
 def trap_view(result: Result, first: Mapping[str, tuple[str, Finding]]) -> TrapView:
@@ -102,7 +126,28 @@ def trap_view(result: Result, first: Mapping[str, tuple[str, Finding]]) -> TrapV
         title=trap.title,
         rows=rows,
         evidence=tuple(evidence_view(e, result.metrics) for e in trap.evidence),
+        slices=slices_view(result, first),
     )
+
+
+def slices_view(result: Result, first: Mapping[str, tuple[str, Finding]]) -> SlicesView | None:
+    """The slice table, under the words that say what it means for this trap (None: no
+    slices scored)."""
+    rows = tuple((words(n), number(v)) for n, v in sorted(result.metrics.slices.items()))
+    if not rows:
+        return None
+    behaviour = first.get("trap.behaviour")
+    comparison = _slice_comparison(behaviour[1]) if behaviour else None
+    if comparison is None:
+        return SlicesView("Holdout score by slice", SLICES_AS_DETAIL, rows)
+    return SlicesView("Holdout slices", SLICES_AS_EVIDENCE.format(comparison=comparison), rows)
+
+
+def _slice_comparison(finding: Finding) -> str | None:
+    """The slice measure `trap.behaviour` judged, in its own words (None: it judged none)."""
+    notes = [e.excerpt or "" for e in finding.evidence if e.kind == "metric"]
+    found = [note.removeprefix(SLICE_EVIDENCE) for note in notes if note.startswith(SLICE_EVIDENCE)]
+    return found[0] if found else None
 
 
 @dataclass(frozen=True)
