@@ -43,10 +43,23 @@ def print_validation(validation: Validation, console: Console) -> None:
                   "deviation of the two references)")  # fmt: skip
     if validation.signal is not None:
         console.print(_signal_line(validation.signal, challenge.metrics[0]), highlight=False)
+    if validation.cases:
+        console.print(_cases_table(validation))
     for problem in validation.problems:
         console.print(f"[red]problem:[/] {problem}", highlight=False)
     verdict = "[green]valid[/]" if validation.ok else "[red]NOT valid[/]"
     console.print(f"{challenge.id}: {verdict}")
+
+
+def _cases_table(validation: Validation) -> Table:
+    """Each calibration case: its verdict, the five scores, and whether it met expectation."""
+    table = Table("case", "trap", "corr", "code", "deploy", "data", "comms", "", box=None,
+                  title="calibration cases")  # fmt: skip
+    for outcome in validation.cases:
+        scores = [_number(score) for score in outcome.scores.values()]
+        met = "[green]as expected[/]" if outcome.ok else "[red]outside expectation[/]"
+        table.add_row(outcome.case.name, outcome.verdict, *scores, met)
+    return table
 
 
 def _signal_line(signal: SignalRoom, headline: str) -> str:

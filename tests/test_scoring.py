@@ -95,7 +95,7 @@ def test_results_round_trip_through_json() -> None:
     [
         (('checks = ["correctness.holdout"]', 'checks = ["correctness.nope"]'),
          "correctness[2].checks: unknown check 'correctness.nope'"),
-        (("weight = 3", "weight = 0"), "correctness[2].weight"),
+        (("weight = 4", "weight = 0"), "correctness[2].weight"),
         (("[[communication]]", "[[communications]]"), "communications: not a dimension"),
     ],
 )  # fmt: skip

@@ -16,12 +16,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness import __version__
+from harness.challenges.cases import CASES_DIR
 from harness.challenges.model import CHALLENGE_FILE, Challenge
 from harness.errors import HarnessError
 from harness.files import replacing
 from harness.holdout import HOLDOUT
 
 PUBLIC_FILES = ("brief.md", "data/train.csv", "data/sample_features.csv")
+CASE_FILE_MIN_BYTES = 32
+"""A calibration case's file shorter than this (an `__init__.py` of one line, a one-package
+`requirements.txt`) says nothing private and would match public text by chance: it is not
+looked for in public files. Longer case files are private like the rest of `private/`."""
 ZIP_DATE = (2020, 1, 1, 0, 0, 0)
 
 
@@ -166,8 +171,16 @@ def _private_files(challenge: Challenge) -> dict[str, bytes]:
     root = challenge.private
     if not root.is_dir():
         return {}
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file()}  # fmt: skip
+    cases = challenge.folder / CASES_DIR
+    files = {}
+    for path in sorted(root.rglob("*")):
+        if not path.is_file() or "__pycache__" in path.parts:
+            continue
+        content = path.read_bytes()
+        if path.is_relative_to(cases) and len(content) < CASE_FILE_MIN_BYTES:
+            continue
+        files[path.relative_to(root).as_posix()] = content
+    return files
 
 
 def _holdout_ids(challenge: Challenge) -> list[str]:

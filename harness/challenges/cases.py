@@ -31,9 +31,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
 
+from harness.challenges.catalog import Catalog
 from harness.challenges.model import Challenge
 from harness.errors import HarnessError
 from harness.models import DIMENSION_NAMES, Result, TrapVerdict
+from harness.packing import zip_folder
 
 CASES_DIR = Path("private") / "cases"
 EXPECTED_FILE = "expected.toml"
@@ -138,6 +140,27 @@ def _strings(value: object, path: Path) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise HarnessError(f"{path}: expected a list of strings, got {value!r}")
     return list(value)
+
+
+def challenge_grader(challenge: Challenge, progress: Callable[[str], None]) -> Grader:
+    """Grades a case folder exactly as `grade` grades a zip of it, against this challenge."""
+    from harness.grading import grade_submission  # grading imports the challenge layer
+    from harness.pipeline import RunOptions
+
+    options = RunOptions(catalog=Catalog((challenge.folder.parent,), {challenge.id: challenge}))
+
+    def grade(folder: Path, scratch: Path) -> Result:
+        progress(f"{challenge.id}: grading the case {folder.name}")
+        packed = scratch / f"{folder.name}.zip"
+        zip_folder(folder, packed)
+        return grade_submission(packed, options, scratch / "out", lambda _: None).result
+
+    return grade
+
+
+def case_problems(outcomes: Sequence[CaseOutcome]) -> list[str]:
+    """One line per case outside its expectation, naming the case and every miss."""
+    return [f"case {o.case.name}: {'; '.join(o.misses)}" for o in outcomes if not o.ok]
 
 
 def grade_cases(cases: Sequence[Case], grader: Grader) -> list[CaseOutcome]:

@@ -12,6 +12,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.challenges.cases import CASES_DIR
 from harness.challenges.model import GENERATOR, PRIVATE, PUBLIC, Challenge
 from harness.errors import HarnessError
 
@@ -51,7 +52,10 @@ class Drift:
 
 
 def compare(challenge: Challenge, fresh: Path) -> Drift:
-    """Byte-for-byte: every file under public/ and private/ against a fresh generation."""
+    """Byte-for-byte: every file under public/ and private/ against a fresh generation.
+
+    The calibration cases (`private/cases/`) are written by hand, not generated: they are
+    left out of the comparison on both sides."""
     generated = _files(fresh)
     committed = _files(challenge.folder)
     changed = [
@@ -65,9 +69,10 @@ def compare(challenge: Challenge, fresh: Path) -> Drift:
 
 
 def _files(root: Path) -> set[str]:
+    cases = root / CASES_DIR
     return {
         path.relative_to(root).as_posix()
         for part in (PUBLIC, PRIVATE)
         for path in (root / part).rglob("*")
-        if path.is_file() and "__pycache__" not in path.parts
+        if path.is_file() and "__pycache__" not in path.parts and not path.is_relative_to(cases)
     }

@@ -21,6 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.challenges.bundle import bundle_files, find_leaks
+from harness.challenges.cases import (
+    CaseOutcome,
+    case_problems,
+    challenge_grader,
+    find_cases,
+    grade_cases,
+)
 from harness.challenges.catalog import Catalog
 from harness.challenges.generation import compare, generate
 from harness.challenges.model import REFERENCES, Challenge, EvidenceName, Trap, load_trap
@@ -124,6 +131,8 @@ class Validation:
     runs: list[ReferenceRun] = field(default_factory=list)
     separations: list[Separation] = field(default_factory=list)
     signal: SignalRoom | None = None
+    cases: list[CaseOutcome] = field(default_factory=list)
+    """The private calibration cases, graded (`cases.py`); a miss is also a problem."""
 
     @property
     def ok(self) -> bool:
@@ -156,6 +165,8 @@ def validate(
     result.separations = [_separation(kind, trap, result.runs) for kind in trap.evidence]
     result.signal = _signal_room(trap, result.runs)
     result.problems += _scores_problems(challenge, result.runs, trap.seed, record)
+    result.cases = grade_cases(find_cases(challenge), challenge_grader(challenge, progress))
+    result.problems += case_problems(result.cases)
     return result
 
 

@@ -69,10 +69,16 @@ def claims(context: CheckContext) -> Judgement:
 
     Why it matters: a write-up that promises 0.95 when the model does 0.78 on new data
     misleads the people who plan with it; numbers that match what was measured show the
-    candidate reports honestly. Score, with a holdout score: 0.7 for the gap to it (full
-    within 0.05, or 10% for error metrics like MAE, falling to 0.1 past 0.15 or 30%) and
-    0.3 for matching the estimate; without one, the match with the estimate alone. A
-    write-up that states no score gets 0.3; no write-up, 0.
+    candidate reports honestly. Optimism is the signature of leaky validation; modest
+    pessimism is prudence, so the two directions are not judged alike. Score, with a
+    holdout score: the claim against it, times 0.7 plus 0.3 for matching the estimate (a
+    claim the run contradicts earns little however well it matches the estimate). An
+    optimistic claim scores in full within 0.05 (or 10% for error metrics like MAE),
+    falling to 0.1 past 0.15 (or 30%); a pessimistic one scores in full within 0.10 below
+    the measurement (or, for an error metric, a measured error at most 30% below the
+    claimed one: MAE 90 claimed, 64 measured), 0.7 up to twice that, 0.4 beyond. Without a
+    holdout score, the match with the estimate alone. A write-up that states no score gets
+    0.3; no write-up, 0.
 
     Evidence: the sentences with the claims, the estimate, and the holdout score."""
     if context.inventory.writeup is None:
@@ -204,24 +210,55 @@ def _headline(found: list[Claim], metric: str, estimate: float) -> Claim:
     return min(preferred, key=lambda c: abs(c.value - estimate))
 
 
-def _gap_score(claimed: float, measured: float, metric: str) -> float:
-    gap = abs(claimed - measured)
-    scale = 1.0 if metric in BOUNDED else max(abs(measured), 1e-9)
-    relative = gap / scale
-    steps = (0.05, 0.10, 0.15) if metric in BOUNDED else (0.10, 0.20, 0.30)
-    return (
-        1.0
-        if relative <= steps[0]
-        else 0.6
-        if relative <= steps[1]
-        else (0.35 if relative <= steps[2] else 0.1)
-    )
+MATCH_STEPS = {True: (0.05, 0.10, 0.15), False: (0.10, 0.20, 0.30)}
+"""Gaps (absolute on a 0..1 metric, relative for an error metric) scoring 1, 0.6 and 0.35;
+past the last, 0.1. They judge a match, and an optimistic claim."""
+PESSIMISM_TOLERANCE = {True: 0.10, False: 0.30}
+"""How pessimistic a claim may be and still score in full: 0.10 below the measurement on a
+0..1 metric; for an error metric, a claimed error the measured one is at most 30% below
+(claims MAE 90 where 64 was measured: (90 - 64) / 90 = 0.29). Up to twice that scores 0.7,
+beyond it 0.4: caution costs far less than optimism, the signature of leaky validation."""
+
+
+def _match_score(claimed: float, measured: float, metric: str) -> float:
+    """How well two numbers agree, in either direction (the claim against the estimate)."""
+    bounded = metric in BOUNDED
+    gap = abs(claimed - measured) / (1.0 if bounded else max(abs(measured), 1e-9))
+    return _stepped(gap, MATCH_STEPS[bounded])
+
+
+def _stepped(gap: float, steps: tuple[float, float, float]) -> float:
+    scores = (1.0, 0.6, 0.35)
+    return next((score for score, step in zip(scores, steps, strict=True) if gap <= step), 0.1)
+
+
+def _is_optimistic(claimed: float, measured: float, metric: str) -> bool:
+    """The claim promises better than was measured."""
+    return claimed < measured if metric in LOWER_IS_BETTER else claimed > measured
+
+
+def _pessimism(claimed: float, measured: float, metric: str) -> float:
+    """How far a pessimistic claim undersells: absolute on a 0..1 metric, else relative to
+    the claim (the share of the claimed error the model did not make)."""
+    if metric in BOUNDED:
+        return abs(claimed - measured)
+    return abs(claimed - measured) / max(abs(claimed), abs(measured), 1e-9)
+
+
+def _truth_score(claimed: float, measured: float, metric: str) -> float:
+    """The claim against what was measured: optimism penalised in full, pessimism within
+    the tolerance not at all and past it mildly."""
+    if _is_optimistic(claimed, measured, metric):
+        return _match_score(claimed, measured, metric)
+    tolerance = PESSIMISM_TOLERANCE[metric in BOUNDED]
+    under = _pessimism(claimed, measured, metric)
+    return 1.0 if under <= tolerance else 0.7 if under <= 2 * tolerance else 0.4
 
 
 def _judge_claim(context: CheckContext, claim: Claim, shown: list[Evidence]) -> Judgement:
     estimate = context.contract.estimate
     same_metric = _metric_key(estimate.metric) == claim.metric
-    estimate_part = _gap_score(claim.value, estimate.value, claim.metric) if same_metric else 0.6
+    estimate_part = _match_score(claim.value, estimate.value, claim.metric) if same_metric else 0.6
     said = f"claims {_shown(claim.metric)} {claim.value:g}"
     shown.append(evidence.metric("claimed", claim.value, f"the write-up's headline {claim.metric}"))
     measured = context.holdout_score
@@ -239,7 +276,7 @@ def _judge_claim(context: CheckContext, claim: Claim, shown: list[Evidence]) -> 
             *shown,
         )
     shown.append(evidence.metric("holdout_score", measured, f"{claim.metric} on the holdout"))
-    score = 0.7 * _gap_score(claim.value, measured, claim.metric) + 0.3 * estimate_part
+    score = _truth_score(claim.value, measured, claim.metric) * (0.7 + 0.3 * estimate_part)
     return graded(
         score,
         f"{said}; the harness measured {measured:.3g} on the holdout{_optimism(claim, measured)}",
@@ -253,8 +290,17 @@ def _shown(metric: str) -> str:
 
 def _optimism(claim: Claim, measured: float) -> str:
     """How far the claim is from the measurement, and in whose favour."""
-    better = claim.value < measured if claim.metric in LOWER_IS_BETTER else claim.value > measured
     gap = abs(claim.value - measured)
-    if _gap_score(claim.value, measured, claim.metric) == 1.0:
+    if _match_score(claim.value, measured, claim.metric) == 1.0:
         return " (consistent)"
-    return f" (the claim is {'optimistic' if better else 'pessimistic'} by {gap:.3g})"
+    if _is_optimistic(claim.value, measured, claim.metric):
+        return f" (the claim is optimistic by {gap:.3g})"
+    allowed = _allowance(claim.metric)
+    if _truth_score(claim.value, measured, claim.metric) == 1.0:
+        return f" (the claim is pessimistic by {gap:.3g}, within the {allowed} allowed for caution)"
+    return f" (the claim is pessimistic by {gap:.3g}, past the {allowed} allowed for caution)"
+
+
+def _allowance(metric: str) -> str:
+    tolerance = PESSIMISM_TOLERANCE[metric in BOUNDED]
+    return f"{tolerance:g}" if metric in BOUNDED else f"{tolerance:.0%} of the claim"

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from harness.checks import evidence
@@ -11,6 +14,7 @@ from harness.checks.context import CheckContext
 from harness.checks.registry import Judgement, check, graded, skipped
 from harness.metrics import Metric, metric
 from harness.models import Evidence, StageName
+from harness.readers.predictions import read_ids
 
 RUN_STAGES: tuple[StageName, ...] = ("train", "predict")
 STAGE_SCORES = {("ok", "ok"): 1.0, ("ok", "invalid_output"): 0.5}
@@ -90,17 +94,21 @@ def _contract_problems(context: CheckContext, raw: pd.DataFrame) -> list[str]:
     id_column = context.challenge.id_column
     if id_column not in raw or "prediction" not in raw:
         return [f"the columns {id_column} and prediction are required; found {list(raw)[:6]}"]
+    read = context.predictions_read
     problems = _id_problems(context, raw[id_column])
-    problems += _value_problems(context, raw["prediction"], "prediction")
+    non_finite = read.non_finite_problem() if read else None
+    problems += [non_finite] if non_finite else []
+    finite = read.finite_text() if read else raw
+    problems += _value_problems(context, finite["prediction"], "prediction")
     if context.challenge.probability:
-        problems += _probability_problems(raw.get("probability"))
+        problems += _probability_problems(finite.get("probability"))
     return problems
 
 
 def _id_problems(context: CheckContext, ids: pd.Series) -> list[str]:
     if context.holdout is None:
         return []
-    expected = set(pd.read_csv(context.holdout.features, dtype=str)[context.challenge.id_column])
+    expected = set(read_ids(context.holdout.features, context.challenge.id_column))
     seen = ids.astype(str)
     problems = []
     repeated = seen[seen.duplicated()].unique()
@@ -163,12 +171,19 @@ def _probability_problems(values: pd.Series | None) -> list[str]:
 @check("correctness.holdout", dimension="correctness", title="Quality on the hidden holdout")
 def holdout(context: CheckContext) -> Judgement:
     """Looks at the challenge's headline metric on the hidden holdout rows (the honest ones
-    where the trap is switched off as at prediction time), beside a trivial baseline (the
-    training prior or median, from scikit-learn's dummy models) and the challenge's naive
-    and careful references.
+    where the trap is switched off as at prediction time: the trap's primary slice, every
+    labelled row without one), beside a trivial baseline (the training prior or median,
+    from scikit-learn's dummy models) and the challenge's naive and careful references'
+    recorded scores on the same rows.
 
     Why: the score on data the candidate never saw is the only one that predicts how the
     model does in production; the baseline and the references say what the number means.
+    Running is not enough: a model no better than the naive reference is not a good model.
+    Score, on the scale baseline -> naive -> careful: 0 at the baseline or below, 0.5 at
+    the naive reference, 1 at the careful reference or above, linear in between. When the
+    naive reference is not between the two (it scores above the careful one on these rows,
+    or below the baseline), the scale runs from the baseline (0) to the careful reference
+    (1); without a careful reference, to halfway between the baseline and a perfect score.
 
     Evidence: the holdout score, the baseline's and each reference's, as numbers.
     """
@@ -186,7 +201,6 @@ def holdout(context: CheckContext) -> Judgement:
             f"no {scorer.name} on the holdout: no usable predictions",
             evidence.metric(f"baseline {scorer.name}", base),
         )
-    careful = context.references.get("careful")
     found = [
         evidence.metric(f"holdout {scorer.name}", score, f"holdout {scorer.name}"),
         evidence.metric(f"baseline {scorer.name}", base, "trivial baseline"),
@@ -196,26 +210,95 @@ def holdout(context: CheckContext) -> Judgement:
         for name, value in sorted(context.references.items())
         if value is not None
     ]
-    message = _holdout_message(scorer, score, base, careful)
-    return graded(_relative(scorer, score, base, careful), message, *found)
-
-
-def _relative(scorer: Metric, score: float, base: float | None, careful: float | None) -> float:
-    """0 at the baseline, 1 at the careful reference (or, without one, halfway to perfect)."""
     if base is None:
-        return 0.5
-    gained = scorer.worse_by(base, than=score)
+        return graded(0.5, f"{scorer.name} {score:.3f} on the holdout; no baseline", *found)
+    scale = holdout_scale(scorer, base, context.references)
+    message = _holdout_message(scorer, score, scale, context.references.get("naive"))
+    return graded(_relative(scorer, score, scale), message, *found)
+
+
+NAIVE_POINTS = 0.5
+"""What a holdout score equal to the naive reference's earns."""
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A point of the holdout scale: a metric value and what it earns."""
+
+    label: str
+    value: float
+    points: float
+
+
+def holdout_scale(
+    scorer: Metric, base: float, references: Mapping[str, float | None]
+) -> tuple[Anchor, ...]:
+    """The anchors from worst to best: the trivial baseline (0), the naive reference (0.5)
+    when it lies between the baseline and the top, and the top (1): the careful reference,
+    or halfway from the baseline to a perfect score when there is no careful one above it."""
+    careful, naive = references.get("careful"), references.get("naive")
     if careful is not None and scorer.worse_by(base, than=careful) > 0:
-        return gained / scorer.worse_by(base, than=careful)
-    room = (1.0 - base) if scorer.higher_is_better else abs(base)
-    return gained / max(room / 2, 1e-9)
+        top = Anchor("the careful reference", careful, 1.0)
+    else:
+        top = Anchor("halfway to a perfect score", _halfway_to_perfect(scorer, base), 1.0)
+    anchors = [Anchor("the trivial baseline", base, 0.0)]
+    if naive is not None and _inside(scorer, naive, base, top.value):
+        anchors.append(Anchor("the naive reference", naive, NAIVE_POINTS))
+    return (*anchors, top)
+
+
+def _inside(scorer: Metric, value: float, low: float, high: float) -> bool:
+    """Strictly better than `low` and strictly worse than `high`."""
+    return scorer.worse_by(low, than=value) > 0 and scorer.worse_by(value, than=high) > 0
+
+
+def _halfway_to_perfect(scorer: Metric, base: float) -> float:
+    """Halfway from the baseline to 1 (higher is better) or to 0 (an error metric)."""
+    return (base + 1.0) / 2 if scorer.higher_is_better else base / 2
+
+
+def _goodness(scorer: Metric, value: float) -> float:
+    """The value on an axis where higher is better."""
+    return value if scorer.higher_is_better else -value
+
+
+def _relative(scorer: Metric, score: float, scale: tuple[Anchor, ...]) -> float:
+    """Piecewise linear between the anchors; 0 below the first, 1 above the last."""
+    axis = [_goodness(scorer, anchor.value) for anchor in scale]
+    if axis[-1] <= axis[0]:
+        return 1.0 if _goodness(scorer, score) >= axis[-1] else 0.0
+    points = [anchor.points for anchor in scale]
+    return float(np.interp(_goodness(scorer, score), axis, points))
 
 
 def _holdout_message(
-    scorer: Metric, score: float, base: float | None, careful: float | None
+    scorer: Metric, score: float, scale: tuple[Anchor, ...], naive: float | None
 ) -> str:
-    text = f"{scorer.name} {score:.3f} on the holdout"
-    if base is not None:
-        text += f" (trivial baseline {base:.3f}"
-        text += f", careful reference {careful:.3f})" if careful is not None else ")"
+    """The score and where it lies on the scale, e.g. "between the naive and careful
+    references", and why a recorded naive score is not on it."""
+    decimals = 3 if max(abs(a.value) for a in (*scale, Anchor("", score, 0))) < 100 else 1
+    shown = ", ".join(f"{a.label.removeprefix('the ')} {a.value:.{decimals}f}" for a in scale)
+    where = _placement(scorer, score, scale)
+    text = f"{scorer.name} {score:.{decimals}f} on the holdout, {where} ({shown})"
+    if naive is not None and all(a.label != "the naive reference" for a in scale):
+        text += (
+            f"; the naive reference's {naive:.{decimals}f} is not between the baseline and "
+            f"{scale[-1].label} on these rows, so the scale runs from one to the other"
+        )
     return text
+
+
+def _placement(scorer: Metric, score: float, scale: tuple[Anchor, ...]) -> str:
+    here = _goodness(scorer, score)
+    axis = [_goodness(scorer, anchor.value) for anchor in scale]
+    if here <= axis[0]:
+        return f"no better than {scale[0].label}"
+    if here >= axis[-1]:
+        return f"at or better than {scale[-1].label}"
+    upper = next(i for i, value in enumerate(axis) if here <= value)
+    if math.isclose(here, axis[upper], rel_tol=1e-9):
+        return f"at {scale[upper].label}"
+    low, high = scale[upper - 1].label, scale[upper].label
+    if low.endswith(" reference") and high.endswith(" reference"):
+        return f"between {low.removesuffix(' reference')} and {high.removeprefix('the ')}s"
+    return f"between {low} and {high}"

@@ -181,7 +181,7 @@ def test_scaffolding_never_overwrites(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
-        (("weight = 2\n", "weight = 0\n"), r"correctness\[1\]\.weight"),
+        (("weight = 1\n", "weight = 0\n"), r"correctness\[1\]\.weight"),
         (("[[communication]]", "[[charisma]]"), "charisma: not a dimension"),
         (('id = "runs"', 'id = "Runs!"'), r"correctness\[1\]\.id"),
     ],
