@@ -1,0 +1,1 @@
+"""`grade batch`: many submissions graded in parallel, resumable through a ledger."""
