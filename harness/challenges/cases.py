@@ -152,7 +152,7 @@ def challenge_grader(challenge: Challenge, progress: Callable[[str], None]) -> G
     def grade(folder: Path, scratch: Path) -> Result:
         progress(f"{challenge.id}: grading the case {folder.name}")
         packed = scratch / f"{folder.name}.zip"
-        zip_folder(folder, packed)
+        zip_folder(folder, packed, leave_out=frozenset({EXPECTED_FILE}))
         return grade_submission(packed, options, scratch / "out", lambda _: None).result
 
     return grade

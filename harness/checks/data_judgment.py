@@ -172,7 +172,7 @@ def trap_code(context: CheckContext) -> Judgement:
     if context.trap is None:
         return skipped("no private trap description here", evidence.text("no private/trap.toml"))
     spec = context.trap.code
-    columns = find_marks(context.root, set(), set(spec.columns))
+    columns = find_marks(context.root, set(spec.columns), set(spec.columns))
     seen = tuple(evidence.snippet(m.file, m.line, m.snippet) for m in columns[:6])
     if "code" not in context.trap.evidence:
         where = f"named {len(columns)} times in code" if columns else "never named in code"

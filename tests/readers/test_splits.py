@@ -251,3 +251,41 @@ def test_hand_written_splits_of_any_kind(tmp_path: Path, text: str, in_loop: boo
 )
 def test_column_selections_are_not_hand_written_splits(tmp_path: Path, text: str) -> None:
     assert hand_written_splits(write(tmp_path, text)) == []
+
+
+FOLD_HELPER_MODULE = """
+import numpy as np
+
+def deal_out(table, k=4):
+    rank = table.groupby("unit_serial", sort=False).ngroup().to_numpy()
+    order = np.random.default_rng(7).permutation(rank.max() + 1)
+    return order[rank] % k
+"""
+FOLD_CALLER_MODULE = """
+from kit.buckets import deal_out
+
+def score(table, X, y):
+    lane = deal_out(table)
+    for b in range(4):
+        seen = lane != b
+        fitted = make().fit(X[seen], y[seen])
+        report(fitted.predict(X[~seen]), y[~seen])
+"""
+
+
+def test_a_fold_helper_in_another_module_is_followed(tmp_path: Path) -> None:
+    (tmp_path / "kit").mkdir()
+    (tmp_path / "kit" / "__init__.py").write_text("")
+    (tmp_path / "kit" / "buckets.py").write_text(FOLD_HELPER_MODULE)
+    (tmp_path / "kit" / "run.py").write_text(FOLD_CALLER_MODULE)
+    reading = read(tmp_path)
+    assert reading.verdict == "group_aware", reading
+    assert {e.file for e in reading.deciding} == {"kit/run.py"}
+
+
+def test_rows_selected_by_a_mask_and_its_complement_are_a_hand_split(tmp_path: Path) -> None:
+    text = "for b in range(3):\n    m = fold != b\n    fit(X[m], y[m])\n    check(X[~m])\n"
+    found = hand_written_splits(write(tmp_path, text))
+    assert len(found) == 2 and all(e.in_loop for e in found)
+    assert found[0].rule == "rows selected by a mask and by its complement"
+    assert hand_written_splits(write(tmp_path, "fit(X[m], y[m])\n")) == []

@@ -20,7 +20,7 @@ from typing import Literal
 
 from harness.readers.splits.rules import Rules, Site
 from harness.readers.splits.sources import PARSE_ERRORS, Module, modules
-from harness.readers.splits.taint import Flow, import_aliases
+from harness.readers.splits.taint import Flow, Kinds, import_aliases
 
 SplitVerdict = Literal["group_aware", "not_group_aware", "unclear"]
 GROUP_SPLITTERS = frozenset(
@@ -79,16 +79,34 @@ def hand_written_splits(root: Path) -> list[SplitEvidence]:
 
 
 def _flows(root: Path, columns: frozenset[str]) -> list[tuple[Module, Flow]]:
+    """Each module's flow, twice: the second round knows what the functions of the other
+    modules return (a fold helper in one file, its caller in another)."""
     found = list(modules(root))
     named = {name for module in found for name in _column_constants(module.tree, columns)}
+    flows = _module_flows(found, columns, named, {})
+    return _module_flows(found, columns, named, _returns(flows)) if len(found) > 1 else flows
+
+
+def _module_flows(found: list[Module], columns: frozenset[str], named: set[str],
+                  imported: dict[str, Kinds]) -> list[tuple[Module, Flow]]:  # fmt: skip
     flows = []
     for module in found:
         try:
-            flow = Flow(module.tree, columns, import_aliases(module.tree), named)
+            flow = Flow(module.tree, columns, import_aliases(module.tree), named, imported)
         except ANALYSIS_ERRORS:
             continue
         flows.append((module, flow))
     return flows
+
+
+def _returns(flows: list[tuple[Module, Flow]]) -> dict[str, Kinds]:
+    """What each function returns, by name, across the modules (a name defined twice: the
+    union)."""
+    returns: dict[str, Kinds] = {}
+    for _, flow in flows:
+        for name, kinds in flow.returns.items():
+            returns[name] = returns.get(name, frozenset()) | frozenset(kinds)
+    return returns
 
 
 def _evidence(module: Module, flow: Flow, splitters: frozenset[str],

@@ -132,9 +132,35 @@ class Rules:
             elif words & HELD_WORDS:
                 chosen["held"].append(value)
         if not chosen["train"] or not chosen["held"]:
-            return []
+            return self._complement_splits()
         rule = "rows selected into train and validation"
         return [Site(chosen["train"][0], rule, None), Site(chosen["held"][0], rule, None)]
+
+    def _complement_splits(self) -> list[Site]:
+        """Rows selected by a mask and by its complement (`X[seen]` and `X[~seen]`): the
+        two sides of a split, whatever the names."""
+        plain: dict[str, ast.AST] = {}
+        negated: dict[str, ast.AST] = {}
+        for node in ast.walk(self.module.tree):
+            if not isinstance(node, ast.Subscript) or not isinstance(node.ctx, ast.Load):
+                continue
+            index = node.slice
+            if isinstance(index, ast.Name):
+                plain.setdefault(index.id, node)
+            elif _negated_name(index):
+                assert isinstance(index, ast.UnaryOp) and isinstance(index.operand, ast.Name)
+                negated.setdefault(index.operand.id, node)
+        both = sorted(set(plain) & set(negated))
+        if not both:
+            return []
+        rule = "rows selected by a mask and by its complement"
+        return [Site(plain[both[0]], rule, None), Site(negated[both[0]], rule, None)]
+
+
+def _negated_name(node: ast.expr) -> bool:
+    """`~name` or `not name`."""
+    return (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Invert | ast.Not)
+            and isinstance(node.operand, ast.Name))  # fmt: skip
 
 
 def _default_folds(call: ast.Call) -> bool:

@@ -1,8 +1,9 @@
 """Which values of one module derive from the group column: a small taint analysis.
 
 Flow- and scope-insensitive on purpose (names are tracked per module, through assignments,
-loops, comprehensions, the parameters and return values of the module's own functions), run
-to a fixpoint. Four kinds of value:
+loops, comprehensions, the parameters and return values of the module's own functions, and
+the return values of the functions other modules of the submission define), run to a
+fixpoint. Four kinds of value:
 
 - `name`: a string equal to a group column's name (`"pump_id"`, a constant holding it);
 - `group`: the group column or values derived from it (`df[g]`, `.unique()`, `set(...)`,
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import ast
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Literal
 
 Kind = Literal["name", "group", "groupby", "mask"]
@@ -49,9 +50,12 @@ class Flow:
     """The taint of every name of one module, computed on construction."""
 
     def __init__(self, tree: ast.Module, columns: Iterable[str], aliases: dict[str, str],
-                 named: Iterable[str] = ()):  # fmt: skip
+                 named: Iterable[str] = (),
+                 imported: Mapping[str, Kinds] | None = None):  # fmt: skip
         self.columns = set(columns)
         self.aliases = aliases
+        self.imported = dict(imported or {})
+        """What the functions of the submission's other modules return, by name."""
         self.env: defaultdict[str, set[Kind]] = defaultdict(set)
         for name in named:
             self.env[name].add("name")
@@ -248,6 +252,8 @@ class Flow:
         args |= _union(self.kinds(k.value) for k in call.keywords if k.arg not in IGNORED_KEYWORDS)
         if name in self.functions:
             return frozenset(self.returns.get(name, ()))
+        if name in self.imported:
+            return self.imported[name]
         if name in MEMBERSHIP:
             return MASK if (receiver | args) & CARRIED else NONE
         if name in INDEX_OF:

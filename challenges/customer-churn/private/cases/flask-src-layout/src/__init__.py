@@ -1,0 +1,1 @@
+"""Churn scorer: cleaning, model, batch CLI and a Flask service."""

@@ -1,0 +1,1 @@
+"""churnlab: a random-forest churn scorer."""

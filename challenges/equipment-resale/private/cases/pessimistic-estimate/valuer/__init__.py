@@ -1,0 +1,1 @@
+"""valuer: suggested prices for used-equipment listings."""

@@ -1,0 +1,1 @@
+"""pumprisk: which pump inspections need a crew first."""

@@ -1,0 +1,1 @@
+"""pumpwatch: 30-day failure risk for pump inspections."""
