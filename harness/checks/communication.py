@@ -65,14 +65,18 @@ SECTIONS = {
     ),
     "assumptions": re.compile(r"^(assumptions?)|assum|premise|decision|scope", re.I),
     "results": re.compile(
-        r"^(results?)|result|evaluat|performance|metric|validat|finding|score", re.I
+        r"^(results?)|result|evaluat|performance|metric|validat|finding|score|how good"
+        r"|how well|accuracy|\berrors?\b",
+        re.I,
     ),
     "deployment": re.compile(
-        r"^(deployment)|deploy|serv(e|ing)|production|operat|monitor|mlops", re.I
+        r"^(deployment)|deploy|serv(e|ing)|production|operat|monitor|mlops|running it"
+        r"|in use|roll-?out|shipping|launch",
+        re.I,
     ),
     "limitations": re.compile(
         r"^(limitations?)|limit|caveat|risk|known issue|future|next step|weakness"
-        r"|trade-?off|improve",
+        r"|trade-?off|improve|watch out|gotcha|not done",
         re.I,
     ),
 }
