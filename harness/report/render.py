@@ -8,6 +8,7 @@ loads nothing: no script, no font, no image, nothing from the network.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -20,6 +21,7 @@ from harness.errors import HarnessError
 from harness.files import write_text
 from harness.models import Result
 from harness.report.printable import printable
+from harness.report.reviewed import Beside, read_beside
 from harness.report.view import build_view
 
 TEMPLATE = "report.html.j2"
@@ -54,15 +56,18 @@ def _stylesheet() -> Markup:
     return Markup(css.read_text(encoding="utf-8"))  # our own file, never input
 
 
-def render_report(result: Result) -> str:
-    """The report of one result, as the text of an HTML file."""
+def render_report(result: Result, beside: Beside | None = None) -> str:
+    """The report of one result, as the text of an HTML file; `beside` adds the interviewer's
+    review and the cohort's similarity found next to its result.json (`read_beside`)."""
     template = _environment().get_template(TEMPLATE)
-    return template.render(view=build_view(result), css=_stylesheet())
+    return template.render(view=build_view(result, beside), css=_stylesheet())
 
 
-def write_report(result: Result, out: Path) -> Path:
+def write_report(result: Result, out: Path, beside: Beside | None = None) -> Path:
     """Render and write `out` atomically: a failed render or write leaves no file behind."""
-    return write_text(out, render_report(result))
+    return write_text(
+        out, render_report(result) if beside is None else render_report(result, beside)
+    )
 
 
 def read_result(path: Path) -> Result:
@@ -88,7 +93,11 @@ def _first_problem(err: ValidationError) -> str:
     return f"{where}: {first['msg']}{more}"
 
 
-def rerender(result_json: Path, out: Path | None = None) -> Path:
-    """`grade report`: the report of a saved result, by default beside it as report.html."""
+def rerender(result_json: Path, out: Path | None = None, challenges: Sequence[Path] = ()) -> Path:
+    """`grade report`: the report of a saved result, by default beside it as report.html,
+    with the interviewer's `review.toml` and the cohort's `similarity.json` found beside it
+    (`challenges`: where to look for the rubric the review is checked against)."""
     result = read_result(result_json)
-    return write_report(result, out if out is not None else result_json.with_name(REPORT_NAME))
+    beside = read_beside(result_json, result, challenges)
+    out = out if out is not None else result_json.with_name(REPORT_NAME)
+    return write_report(result, out, beside)

@@ -22,6 +22,7 @@ from harness.models import (
 )
 from harness.report.evidence import EvidenceView, MetricsView, evidence_view, metrics_view
 from harness.report.formats import PRIORITY, Score, number, words
+from harness.report.reviewed import Beside, Mark, ReviewView, review_view
 from harness.report.sections import (
     FollowupView,
     ProvenanceView,
@@ -32,6 +33,7 @@ from harness.report.sections import (
     stage_view,
     trap_view,
 )
+from harness.report.similar import SimilarityView
 
 DIMENSIONS: Mapping[DimensionName, tuple[str, str]] = {
     "correctness": ("Correctness", "Does it run, and how good is it on data it never saw?"),
@@ -121,6 +123,8 @@ class CriterionView:
     score: Score
     automatic: bool
     level: str
+    interviewer: Mark | None = None
+    """The interviewer's own level, from review.toml; shown beside, never mixed in."""
 
 
 @dataclass(frozen=True)
@@ -157,12 +161,20 @@ class ReportView:
     stages: tuple[StageView, ...]
     followup: FollowupView
     provenance: ProvenanceView
+    review: ReviewView | None = None
+    """The interviewer's review beside the result, if any: its own section and column."""
+    similarity: SimilarityView | None = None
+    """The cohort's similarity beside the result, if any: a question, never a score."""
 
 
-def build_view(result: Result) -> ReportView:
-    """The view of one result; deterministic, and independent of the clock."""
+def build_view(result: Result, beside: Beside | None = None) -> ReportView:
+    """The view of one result, with what was found beside it (`review.toml`,
+    `similarity.json`); deterministic, and independent of the clock."""
+    beside = beside or Beside()
+    review = review_view(beside, result, {n: label for n, (label, _) in DIMENSIONS.items()})
+    marks = review.marks if review is not None else {}
     findings = tuple(_finding(i, f, result) for i, f in enumerate(result.findings))
-    dimensions = tuple(_dimension(name, result, findings) for name in DIMENSION_NAMES)
+    dimensions = tuple(_dimension(name, result, findings, marks) for name in DIMENSION_NAMES)
     green, red = _flags(result, findings)
     automatic, manual = _criteria_split(result)
     candidate = result.submission.candidate or result.submission.file
@@ -187,6 +199,8 @@ def build_view(result: Result) -> ReportView:
         stages=tuple(stage_view(n, result.stages[n]) for n in STAGE_NAMES if n in result.stages),
         followup=followup_view(result, _evidence_sources(result)),
         provenance=provenance_view(result),
+        review=review,
+        similarity=beside.similarity,
     )
 
 
@@ -221,7 +235,10 @@ def _finding(index: int, finding: Finding, result: Result) -> FindingView:
 
 
 def _dimension(
-    name: DimensionName, result: Result, findings: tuple[FindingView, ...]
+    name: DimensionName,
+    result: Result,
+    findings: tuple[FindingView, ...],
+    marks: Mapping[tuple[str, str], Mark],
 ) -> DimensionView:
     score = result.dimensions.get(name, DimensionScore())
     label, asks = DIMENSIONS[name]
@@ -232,12 +249,12 @@ def _dimension(
         label=label,
         asks=asks,
         score=Score.of(score.score),
-        criteria=tuple(_criterion(c) for c in score.criteria),
+        criteria=tuple(_criterion(c, marks.get((name, c.id))) for c in score.criteria),
         findings=tuple(mine),
     )
 
 
-def _criterion(criterion: Criterion) -> CriterionView:
+def _criterion(criterion: Criterion, mark: Mark | None = None) -> CriterionView:
     return CriterionView(
         id=criterion.id,
         title=criterion.title or words(criterion.id),
@@ -245,6 +262,7 @@ def _criterion(criterion: Criterion) -> CriterionView:
         score=Score.of(criterion.score),
         automatic=criterion.automatic,
         level=criterion.level or "",
+        interviewer=mark,
     )
 
 
