@@ -30,7 +30,7 @@ from harness.models import (
 SCHEMA_FILE = Path(__file__).parents[1] / "harness" / "schema" / "result.schema.json"
 FIXED_KEYS = {
     "schema_version", "submission", "challenge", "provenance", "stages", "findings",
-    "dimensions", "trap", "metrics", "followup",
+    "dimensions", "trap", "metrics", "facts", "followup",
 }  # fmt: skip
 
 

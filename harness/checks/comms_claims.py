@@ -24,7 +24,9 @@ METRIC_NAMES = {
     "roc_auc": r"roc[\s_-]?auc|auroc|\bauc\b|area under the (roc )?curve",
     "balanced_accuracy": r"balanced[\s_-]accuracy",
     "accuracy": r"(?<!balanced )(?<!balanced_)\baccuracy\b",
-    "mae": r"\bmae\b|mean absolute error",
+    "mae": r"\bmae\b|mean absolute error|average (absolute )?error"
+    r"|\b(off|wrong|out) by\b(?=[^.;]{0,30}\bon average)|\bwithin\b(?=[^.;]{0,30}\bon average)"
+    r"|\berrors?\b(?=[^.;]{0,30}\bon average)",
     "rmse": r"\brmse\b|root mean squared? error",
     "r2": r"\br2\b|r²|r\^2|r-squared|r squared|coefficient of determination",
     "f1": r"\bf1(-score)?\b",
@@ -44,6 +46,8 @@ DISPLAY = {
     "log_loss": "log loss",
 }
 WINDOW = 40
+BEFORE_NAME = re.compile(r"[\s(\[:=]{0,3}")
+"""What may stand between a number and the name of its metric after it."""
 """Characters after a metric's name in which its number is looked for."""
 
 
@@ -60,8 +64,10 @@ class Claim:
 @check("comms.claims", dimension="communication", title="Claims match what was measured")
 def claims(context: CheckContext) -> Judgement:
     """Looks for the scores the write-up claims: numbers next to the name of the challenge's
-    metrics or the estimate's (ROC AUC, balanced accuracy, MAE, R², ...; tables whose header
-    names the metric too), preferring the results section. The claim for the estimate's
+    metrics or the estimate's (ROC AUC, balanced accuracy, MAE, R², ...; after the name, or
+    right before it as in "0.81 AUC"; plain words for the mean absolute error such as "off
+    by about $50 on average"; tables whose header names the metric too), preferring the
+    results section. The claim for the estimate's
     metric closest to the `[estimate]` in assessment.toml is the headline claim; it is
     compared with the estimate, and with the holdout score the harness measured when it is
     known (in the same metric). When the holdout score is unknown, only the consistency with
@@ -145,9 +151,20 @@ def _sentence_claims(sentence: str, metrics: list[str], in_results: bool) -> Ite
     for metric in metrics:
         for named in re.finditer(METRIC_NAMES[metric], sentence, re.I):
             value = _number_after(sentence[named.end() : named.end() + WINDOW], metric)
+            if value is None:
+                value = _number_before(sentence[: named.start()], metric)
             if value is not None:
                 yield Claim(metric, value, sentence, in_results)
                 break
+
+
+def _number_before(text: str, metric: str) -> float | None:
+    """A number right before the metric's name ("0.81 AUC", "$46-72 (mean absolute error)"):
+    only spaces, brackets or a colon between, so counts like "1,400 listings" are never read."""
+    found = list(NUMBER.finditer(text.replace("\u2212", "-")))
+    if not found or not BEFORE_NAME.fullmatch(text[found[-1].end() :]):
+        return None
+    return _number_after(found[-1].group(0), metric)
 
 
 def _number_after(window: str, metric: str) -> float | None:

@@ -182,9 +182,15 @@ class StageRunner(StageLogic):
         self.keeper: Any = None
 
     def __enter__(self) -> StageRunner:
-        engine.create_tmpfs_volume(self.client, self.artifacts, ARTIFACTS_MB)
-        engine.create_tmpfs_volume(self.client, self.output, OUTPUT_MB)
-        self.keeper = engine.start_container(self.client, self._keeper_spec())
+        """The volumes and their keeper; interrupted or failed part-way (Ctrl-C while the
+        volumes are made), whatever was made is removed before the error goes on."""
+        try:
+            engine.create_tmpfs_volume(self.client, self.artifacts, ARTIFACTS_MB)
+            engine.create_tmpfs_volume(self.client, self.output, OUTPUT_MB)
+            self.keeper = engine.start_container(self.client, self._keeper_spec())
+        except BaseException:
+            self.__exit__()
+            raise
         return self
 
     def __exit__(self, *_exc: object) -> None:

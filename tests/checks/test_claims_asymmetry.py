@@ -10,6 +10,7 @@ import pytest
 
 from harness.challenges.catalog import load_catalog
 from harness.checks import REGISTRY, known_check_ids
+from harness.checks.comms_claims import find_claims
 from harness.checks.context import CheckContext
 from harness.models import Finding
 from harness.rubric import load_rubric
@@ -190,3 +191,37 @@ def test_the_short_honest_writeup_outranks_the_polished_wrong_one(
     assert "optimistic" in claims(glossy).message and score(claims(plain)) == 1.0
     ahead, behind = communication(plain, challenge), communication(glossy, challenge)
     assert ahead > behind + 0.1, (ahead, behind)
+
+
+# --- reading the claim a plain write-up makes -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("The price is off by about $50 on average.", 50.0),
+        ("It predicts the sale price to within $19 on average.", 19.0),
+        ("The error is about $64 on average.", 64.0),
+        ("Fold errors of $46-72 (mean absolute error).", 72.0),
+        ("An average error of $58 per listing.", 58.0),
+    ],
+)
+def test_plain_words_for_the_mean_absolute_error_are_claims(text: str, value: float) -> None:
+    assert [(c.metric, c.value) for c in find_claims(text, ["mae"])][:1] == [("mae", value)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Trained on 1,400 listings, MAE was not measured.",
+        "We used 5-fold MAE as the score.",
+        "Off by one errors in the parser were fixed.",
+    ],
+)
+def test_counts_near_the_name_are_not_claims(text: str) -> None:
+    assert list(find_claims(text, ["mae"])) == []
+
+
+def test_a_number_right_before_a_bounded_metric_is_read() -> None:
+    found = list(find_claims("We reach 0.81 AUC on new customers.", ["roc_auc"]))
+    assert [(c.metric, c.value) for c in found] == [("roc_auc", 0.81)]
