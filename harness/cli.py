@@ -21,18 +21,23 @@ import click
 from rich.console import Console
 
 from harness import __version__
+from harness.batch.progress import StderrDisplay
+from harness.batch.run import BatchOptions, run_batch
+from harness.batch.summary import print_batch
 from harness.challenge_summary import print_catalog, print_validation
 from harness.challenges.bundle import pack
 from harness.challenges.catalog import ENV_VAR, load_catalog
 from harness.challenges.scaffold import scaffold
 from harness.challenges.validation import validate
 from harness.checks import REGISTRY
+from harness.cohort import SORT_KEYS, CohortOptions, build_cohort
 from harness.errors import HarnessError
 from harness.grading import grade_submission
 from harness.models import Backend, schema_text
 from harness.pipeline import RunOptions, inspect_submission, sandbox_submission
 from harness.report.render import rerender
 from harness.result_summary import print_checks, print_result
+from harness.review.command import review_command
 from harness.sandbox import docker as engine
 from harness.sandbox.doctor import diagnose
 from harness.sandbox.image import current_images
@@ -185,6 +190,36 @@ def grade_zip(submission: Path, out: Path, limits: tuple[str, ...], backend: Bac
         print_result(graded, Console())
 
 
+@cli.command("batch")
+@click.argument("inputs", metavar="INPUT...", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Where results and the ledger go: OUT/<submission id>/, OUT/ledger.jsonl.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 256),
+    help="Gradings at once; default: what the cores and memory hold at the stage limits.",
+)
+@click.option("--regrade", is_flag=True, help="Grade again what the ledger has as complete.")
+@limit_option
+@challenges_option
+@verbose_option
+@reports_errors
+def batch(inputs: tuple[Path, ...], out: Path, jobs: int | None, regrade: bool,
+          limits: tuple[str, ...], challenge_dirs: tuple[Path, ...]) -> None:  # fmt: skip
+    """Grade many submissions in parallel: zips, folders of zips, manifest CSVs (name,contact,zip).
+
+    A rerun skips what the ledger in OUT has; exit 1 when some could not be graded."""
+    options = BatchOptions(inputs, out, jobs, regrade, challenge_dirs, limits)
+    report = run_batch(options, StderrDisplay())
+    print_batch(report, Console())
+    if report.failed:
+        click.get_current_context().exit(1)
+
+
 @cli.command()
 @click.argument("submission", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for machines instead.")
@@ -265,11 +300,55 @@ def schema() -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Where to write the report; default: report.html beside RESULT.json.",
 )
+@challenges_option
 @verbose_option
 @reports_errors
-def report(result_json: Path, out: Path | None) -> None:
-    """Re-render the HTML report of a saved RESULT.json, without grading again."""
-    click.echo(f"wrote {rerender(result_json, out)}")
+def report(result_json: Path, out: Path | None, challenge_dirs: tuple[Path, ...]) -> None:
+    """Re-render the HTML report of a saved RESULT.json, without grading again; with the
+    interviewer's review.toml and the cohort's similarity.json beside it, when there."""
+    click.echo(f"wrote {rerender(result_json, out, challenge_dirs)}")
+
+
+@cli.command("review")
+@click.argument(
+    "result_json", metavar="RESULT.json", type=click.Path(path_type=Path, dir_okay=False)
+)
+@challenges_option
+@verbose_option
+@reports_errors
+def review(result_json: Path, challenge_dirs: tuple[Path, ...]) -> None:
+    """Write review.toml beside RESULT.json for the interviewer, or check the one there."""
+    click.echo(review_command(result_json, challenge_dirs))
+
+
+@cli.command("cohort")
+@click.argument("folder", metavar="DIR", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--challenge", "challenge_id", metavar="ID", help="Compare this challenge's results.")
+@click.option("--blind", is_flag=True, help="Pseudonyms instead of names, everywhere it writes.")
+@click.option(
+    "--sort",
+    type=click.Choice(SORT_KEYS),
+    default="name",
+    show_default=True,
+    help="Row order: by name, or a score (highest first).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Where to write; default: DIR/cohort/ (DIR/cohort-blind/ with --blind).",
+)
+@challenges_option
+@verbose_option
+@reports_errors
+def cohort(folder: Path, challenge_id: str | None, blind: bool, sort: str, out: Path | None,
+           challenge_dirs: tuple[Path, ...]) -> None:  # fmt: skip
+    """Compare the graded results in DIR side by side: one HTML page and CSV files."""
+    options = CohortOptions(challenge_id, blind, sort, out, challenge_dirs)
+    written = build_cohort(folder, options)
+    click.echo(f"wrote {written.page} ({written.rows} submissions) and the CSV files beside it")
+    click.echo(written.similarity)
+    for note in written.notes:
+        click.echo(f"note: {note}")
 
 
 @cli.group()

@@ -9,6 +9,7 @@ again replaces the old result only once the new one is complete.
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from harness.models import ChallengeRef, Metrics, Provenance, Result
 from harness.pipeline import RunOptions, SandboxRun, run_sandbox
 from harness.report import build_followup, write_report
 from harness.report.render import REPORT_NAME
+from harness.report.reviewed import read_beside
 from harness.rubric import Rubric, load_rubric
 from harness.sandbox.limits import parse_overrides
 from harness.scoring import score_dimensions
@@ -66,13 +68,23 @@ class Graded:
         return self.folder / REPORT_NAME
 
 
-def grade_submission(zip_path: Path, options: RunOptions, out: Path, progress: Progress) -> Graded:
-    """Grade one zip and write its result under `out`; bad input fails before anything runs."""
+def grade_submission(
+    zip_path: Path,
+    options: RunOptions,
+    out: Path,
+    progress: Progress,
+    candidate: str | None = None,
+) -> Graded:
+    """Grade one zip and write its result under `out`; bad input fails before anything runs.
+    `candidate` is the name the result shows (default: the zip's file name without `.zip`)."""
     parse_overrides(options.limit_overrides)
     require_writable_folder(out)
     with tempfile.TemporaryDirectory(prefix="grade-") as tmp:
         progress("intake: unpacking safely")
         submission = intake(zip_path, Path(tmp) / "submission")
+        if candidate:
+            info = submission.info.model_copy(update={"candidate": candidate})
+            submission = dataclasses.replace(submission, info=info)
         challenge = options.catalog.get(submission.contract.challenge)
         private = load_private(challenge)
         run = run_sandbox(submission, challenge, options, Path(tmp), progress)
@@ -82,7 +94,10 @@ def grade_submission(zip_path: Path, options: RunOptions, out: Path, progress: P
     folder = out / result.submission.id
     progress("report: writing result.json and report.html")
     write_text(folder / RESULT_FILE, result.to_json())
-    write_report(result, folder / REPORT_NAME)
+    result_file = folder / RESULT_FILE
+    write_report(
+        result, folder / REPORT_NAME, read_beside(result_file, result, options.catalog.roots)
+    )
     return Graded(result, folder)
 
 
