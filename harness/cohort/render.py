@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from harness.cohort.page import PageView
 from harness.files import write_text
-from harness.report.render import _printable, _stylesheet
+from harness.report.render import printable_value, stylesheet
 
 TEMPLATE = "cohort.html.j2"
 STYLESHEET = "cohort.css"
@@ -37,14 +37,14 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        finalize=_printable,
+        finalize=printable_value,
     )
 
 
 def _css() -> Markup:
     """The report's stylesheet, then the cohort's own rules: our files, never input."""
     own = resources.files("harness.cohort").joinpath("static", STYLESHEET)
-    return _stylesheet() + Markup("\n") + Markup(own.read_text(encoding="utf-8"))
+    return stylesheet() + Markup("\n") + Markup(own.read_text(encoding="utf-8"))
 
 
 def render_page(view: PageView) -> str:

@@ -38,11 +38,11 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        finalize=_printable,
+        finalize=printable_value,
     )
 
 
-def _printable(value: object) -> object:
+def printable_value(value: object) -> object:
     """Every value the templates print, before escaping: control and bidi-control characters
     dropped (`harness.report.printable`), so nothing a candidate wrote can hide or reorder text."""
     if isinstance(value, Markup):
@@ -50,7 +50,7 @@ def _printable(value: object) -> object:
     return printable(value) if isinstance(value, str) else value
 
 
-def _stylesheet() -> Markup:
+def stylesheet() -> Markup:
     """The harness's own CSS: the one thing on the page that is not escaped."""
     css = resources.files("harness.report").joinpath("static", STYLESHEET)
     return Markup(css.read_text(encoding="utf-8"))  # our own file, never input
@@ -60,7 +60,7 @@ def render_report(result: Result, beside: Beside | None = None) -> str:
     """The report of one result, as the text of an HTML file; `beside` adds the interviewer's
     review and the cohort's similarity found next to its result.json (`read_beside`)."""
     template = _environment().get_template(TEMPLATE)
-    return template.render(view=build_view(result, beside), css=_stylesheet())
+    return template.render(view=build_view(result, beside), css=stylesheet())
 
 
 def write_report(result: Result, out: Path, beside: Beside | None = None) -> Path:

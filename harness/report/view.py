@@ -53,6 +53,7 @@ CHECK_TITLES: Mapping[str, str] = {
     "code.tests": "Their tests",
     "code.notebooks": "Notebooks",
     "code.hygiene": "Hygiene: paths, pins, secrets",
+    "code.readable": "Files the harness could not read",
     "deploy.dockerfile": "Dockerfile",
     "deploy.serving": "Serving code",
     "deploy.probe": "Live probe of their service",
@@ -68,6 +69,7 @@ CHECK_TITLES: Mapping[str, str] = {
     "comms.structure": "Write-up structure",
     "comms.length": "Write-up length",
     "comms.claims": "Claims against measurements",
+    "comms.readable": "What the write-up lost in reading",
 }
 STATUS_LABELS = {
     "pass": "pass",

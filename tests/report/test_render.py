@@ -166,3 +166,10 @@ def test_a_bare_result_renders() -> None:
     assert html.count("not scored") >= 5
     assert "No stage ran." in html and "carries no follow-up guide" in html
     assert "local</b> backend" in html
+
+
+def test_every_registered_check_has_a_title_for_readers() -> None:
+    from harness.checks import known_check_ids
+    from harness.report.view import CHECK_TITLES
+
+    assert set(known_check_ids()) <= set(CHECK_TITLES)
