@@ -345,7 +345,8 @@ def cohort(folder: Path, challenge_id: str | None, blind: bool, sort: str, out: 
     """Compare the graded results in DIR side by side: one HTML page and CSV files."""
     options = CohortOptions(challenge_id, blind, sort, out, challenge_dirs)
     written = build_cohort(folder, options)
-    click.echo(f"wrote {written.page} ({written.rows} submissions) and the CSV files beside it")
+    rows = f"{written.rows} submission" + ("" if written.rows == 1 else "s")
+    click.echo(f"wrote {written.page} ({rows}) and the CSV files beside it")
     click.echo(written.similarity)
     for note in written.notes:
         click.echo(f"note: {note}")

@@ -46,11 +46,11 @@ def collect(inputs: Sequence[Path]) -> list[Wanted]:
 def _expand(path: Path) -> Iterator[Wanted]:
     if path.is_dir():
         zips = sorted(p for p in path.iterdir() if p.suffix.lower() == ".zip" and p.is_file())
-        yield from (Wanted(p, Sender(file=str(p))) for p in zips)
+        yield from (Wanted(p, Sender(file=str(p), path=_absolute(p))) for p in zips)
     elif path.suffix.lower() == MANIFEST_SUFFIX and path.is_file():
         yield from read_manifest(path)
     elif path.exists():
-        yield Wanted(path, Sender(file=str(path)))
+        yield Wanted(path, Sender(file=str(path), path=_absolute(path)))
     else:
         raise HarnessError(f"{path}: no such file or folder", hint="check the path")
 
@@ -77,9 +77,14 @@ def _rows(path: Path, header: list[str], rows: Iterable[list[str]]) -> Iterator[
             continue  # a blank line
         values = dict(zip(header, (cell.strip() for cell in cells), strict=False))
         given = values.get("zip", "")
-        sender = Sender(file=given, name=values.get("name", ""), contact=values.get("contact", ""))
         target = path.parent / given
+        sender = Sender(file=given, name=values.get("name", ""),
+                        contact=values.get("contact", ""), path=_absolute(target))  # fmt: skip
         yield Wanted(target, sender, _unreadable(target, given, f"{path.name} line {number}"))
+
+
+def _absolute(path: Path) -> str:
+    return str(path.resolve())
 
 
 def _unreadable(target: Path, given: str, where: str) -> str:

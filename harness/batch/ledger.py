@@ -36,6 +36,9 @@ class Sender:
     """The zip as the grader gave it (a path or a manifest's value)."""
     name: str = ""
     contact: str = ""
+    path: str = ""
+    """Where the zip was found, absolute (a manifest's paths are relative to the manifest):
+    what a cohort unpacks again for similarity, from any folder."""
 
 
 @dataclass(frozen=True)

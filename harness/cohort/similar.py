@@ -73,7 +73,7 @@ def run_similarity(
 def _source_zip(senders: Sequence[Sender], item: Loaded, folder: Path) -> Path | None:
     """The first zip a sender names that still holds exactly the graded bytes."""
     for sender in senders:
-        for path in (Path(sender.file), folder / sender.file):
+        for path in (Path(sender.path or sender.file), Path(sender.file), folder / sender.file):
             try:
                 if path.is_file() and sha256_file(path) == item.result.submission.id:
                     return path

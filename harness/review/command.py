@@ -23,8 +23,9 @@ def review_command(result_json: Path, challenges: Sequence[Path] = ()) -> str:
     if not path.exists():
         write_review_template(result_json, rubric)
         left = len(left_to_interviewer(result, rubric))
+        criteria = f"{left} criterion" if left == 1 else f"{left} criteria"
         return (
-            f"wrote {path}: {left} criteria left to you; fill in reviewer, reviewed and a "
+            f"wrote {path}: {criteria} left to you; fill in reviewer, reviewed and a "
             f"level per criterion you judged, then run `grade review {result_json}` to check it"
         )
     review = read_review(result_json, rubric)

@@ -56,9 +56,11 @@ def test_a_manifest_names_people_and_zips_relative_to_its_folder(tmp_path: Path)
         encoding="utf-8",
     )
     rows = read_manifest(manifest)
+    where = str((tmp_path / "zips" / "ann.zip").resolve())
     assert rows[0] == Wanted(
-        tmp_path / "zips" / "ann.zip", Sender("zips/ann.zip", "Ann Lee", "ann@example.com")
-    )
+        tmp_path / "zips" / "ann.zip",
+        Sender("zips/ann.zip", "Ann Lee", "ann@example.com", path=where),
+    )  # the absolute path: a cohort run from any folder finds the zip again
     assert rows[1].problem == "people.csv line 4: zips/gone.zip: no such file"
     assert rows[2].problem == "people.csv line 5: no zip given"
 
