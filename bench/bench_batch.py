@@ -23,13 +23,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.batch.kit import tiny  # noqa: E402
+from tests.batch.kit import tiny, with_train  # noqa: E402
 
 GRADE = Path(sys.executable).with_name("grade")
 SUBMISSIONS = 12
@@ -63,14 +62,7 @@ print("fitted on", len(frame), "rows")
 
 def fitting(path: Path, number: int) -> Path:
     """A tiny submission (distinct by `number`) whose train really fits a model."""
-    tiny(path, number)
-    with zipfile.ZipFile(path) as source:
-        files = {name: source.read(name) for name in source.namelist()}
-    files["train.py"] = FITTING_TRAIN.encode()
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in files.items():
-            archive.writestr(name, data)
-    return path
+    return with_train(tiny(path, number), FITTING_TRAIN)
 
 
 def _memory(stdout: str) -> str:

@@ -30,10 +30,14 @@ def tiny(path: Path, number: int) -> Path:
 
 def hostile(path: Path) -> Path:
     """Its train fills /tmp until the disk is full (a size-capped tmpfs: ENOSPC)."""
-    tiny_zip(path)
+    return with_train(tiny_zip(path), FILL_TMP_TRAIN)
+
+
+def with_train(path: Path, train: str) -> Path:
+    """The zip at `path` with its train.py replaced by `train`."""
     with zipfile.ZipFile(path) as source:
         files = {name: source.read(name) for name in source.namelist()}
-    files["train.py"] = FILL_TMP_TRAIN.encode()
+    files["train.py"] = train.encode()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in files.items():
             archive.writestr(name, data)
