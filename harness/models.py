@@ -53,6 +53,7 @@ FACTS: Mapping[str, str] = {
     "tests": "the submission holds test files",
     "notebooks": "the submission holds notebooks",
     "writeup": "the submission holds a non-empty write-up",
+    "saves_model": "the submission's code saves the model it trains",
     "leans_in_behaviour": "the trap's slices or probes measured the model leaning on the trap",
     "optimistic_estimate": "the self-estimate was past the trap's optimism threshold",
     "leans_in_code": "the code was read as not handling the trap",

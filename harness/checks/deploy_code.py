@@ -207,6 +207,12 @@ METADATA_FILE = re.compile(r"(meta|manifest|model_card|version|info).*\.(json|ya
 VERSION_CALLS = frozenset({"version", "python_version", "get_distribution"})
 
 
+def model_saves(context: CheckContext) -> list[CodeLine]:
+    """The calls in the submission's non-test code that save a model (pickle, joblib, a
+    framework's own save): where its trained model goes."""
+    return [f for source in sources(context) for f in _marks(source, _is_dump)]
+
+
 @check("deploy.artifacts", dimension="deployment", title="Model artefact with versions")
 def artifacts(context: CheckContext) -> Judgement:
     """Looks at how the model is saved, read from the syntax tree of the non-test code: a
@@ -224,7 +230,7 @@ def artifacts(context: CheckContext) -> Judgement:
 
     Evidence: the dump, version and metadata lines, and the shipped model files."""
     code = sources(context)
-    dumps = [f for source in code for f in _marks(source, _is_dump)]
+    dumps = model_saves(context)
     versions = [f for source in code for f in _marks(source, _records_version)]
     metadata = [f for source in code for f in _marks(source, _writes_metadata)]
     shipped = [

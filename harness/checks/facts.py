@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 
 from harness.challenges.model import EvidenceName
 from harness.checks.context import CheckContext
+from harness.checks.deploy_code import model_saves
 from harness.metrics import metric
 from harness.models import FACTS
 
@@ -67,6 +68,7 @@ _RULES: Mapping[str, Callable[[CheckContext], object]] = {
     "tests": lambda c: bool(c.inventory.test_files),
     "notebooks": lambda c: bool(c.inventory.notebooks),
     "writeup": lambda c: bool(c.writeup_text.strip()),
+    "saves_model": lambda c: bool(model_saves(c)),
     "leans_in_behaviour": lambda c: _leaning(c, ("slices", "probes"), True),
     "optimistic_estimate": lambda c: _leaning(c, ("estimate",), True),
     "leans_in_code": lambda c: _in_code(c, True),

@@ -726,7 +726,7 @@ def _facts(verdict: TrapVerdict) -> dict[str, bool]:
     leaning = verdict in ("missed", "noticed_not_handled")
     seen = ("ran", "predictions", "holdout_measured", "beats_baseline", "estimate",
             "dockerfile", "serve_declared", "service_started", "service_answered", "tests",
-            "writeup")  # fmt: skip
+            "writeup", "saves_model")  # fmt: skip
     return {
         **{name: False for name in FACTS},
         **{name: True for name in seen},
