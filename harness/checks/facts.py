@@ -16,6 +16,7 @@ from harness.checks.context import CheckContext
 from harness.checks.deploy_code import model_saves
 from harness.metrics import metric
 from harness.models import FACTS
+from harness.trap_assessment import judged_measures
 
 
 def submission_facts(context: CheckContext) -> dict[str, bool]:
@@ -43,10 +44,13 @@ def _service_answered(context: CheckContext) -> bool:
     return status is not None and 200 <= status < 300
 
 
-def _in_code(context: CheckContext, side: bool) -> bool:
-    """Code evidence counts only where the trap is judged by code."""
-    judged = context.trap is not None and "code" in context.trap.evidence
-    return judged and _leaning(context, ("code",), side)
+def _judged(context: CheckContext, kinds: tuple[EvidenceName, ...], side: bool) -> bool:
+    """Whether any of these kinds, as the trap verdict reads them (only the kinds the trap
+    is judged by; behaviour not measurable for a model without signal), is on this side."""
+    if context.trap is None:
+        return False
+    measures = judged_measures(context, context.trap)
+    return any(m.kind in kinds and m.leaning is side for m in measures)
 
 
 def _leaning(context: CheckContext, kinds: tuple[EvidenceName, ...], side: bool) -> bool:
@@ -69,9 +73,9 @@ _RULES: Mapping[str, Callable[[CheckContext], object]] = {
     "notebooks": lambda c: bool(c.inventory.notebooks),
     "writeup": lambda c: bool(c.writeup_text.strip()),
     "saves_model": lambda c: bool(model_saves(c)),
-    "leans_in_behaviour": lambda c: _leaning(c, ("slices", "probes"), True),
+    "leans_in_behaviour": lambda c: _judged(c, ("slices", "probes"), True),
     "optimistic_estimate": lambda c: _leaning(c, ("estimate",), True),
-    "leans_in_code": lambda c: _in_code(c, True),
-    "handled_in_code": lambda c: _in_code(c, False),
+    "leans_in_code": lambda c: _judged(c, ("code",), True),
+    "handled_in_code": lambda c: _judged(c, ("code",), False),
 }
 assert set(_RULES) == set(FACTS)

@@ -268,3 +268,17 @@ def test_on_pump_failure_an_honest_estimate_of_a_model_without_signal_is_not_evi
     assert "does not beat the trivial baseline" in judged_by["estimate"].detail
     assessment, _ = judged(context)
     assert "clean on estimate" not in assessment.summary
+
+
+def test_the_facts_a_question_rests_on_follow_the_verdict_s_reading(tmp_path: Path) -> None:
+    """`leans_in_behaviour` is what the verdict reads: a model without signal has none, a
+    model using the leaky column does, one without it does not."""
+    from harness.checks.facts import submission_facts
+
+    cases = [(constant(0.5), False, "a"), (boosted(drop=()), True, "b"),
+             (boosted(drop=("retention_calls",)), False, "c")]  # fmt: skip
+    for model, leans, name in cases:
+        context = context_for(tmp_path / name, "customer-churn", model, ("roc_auc", 0.8, "cv"))
+        facts = submission_facts(context)
+        assert facts["leans_in_behaviour"] is leans, name
+        assert facts["beats_baseline"] is (name != "a"), name
