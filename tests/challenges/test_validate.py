@@ -37,6 +37,8 @@ def test_each_bundled_challenge_validates(
     assert done.stdout.count("separates") >= 2
     assert "naive margin" in done.stdout and "careful margin" in done.stdout
     assert done.stdout.count(" naive ") >= 5 and done.stdout.count(" careful ") >= 5  # 5 seeds
+    assert "calibration cases" in done.stdout and "outside expectation" not in done.stdout
+    assert done.stdout.count("as expected") >= 4  # every case graded, each one as expected
 
 
 def test_a_broken_copy_fails_and_says_why(
