@@ -53,8 +53,11 @@ def print_validation(validation: Validation, console: Console) -> None:
 
 def _cases_table(validation: Validation) -> Table:
     """Each calibration case: its verdict, the five scores, and whether it met expectation."""
-    table = Table("case", "trap", "corr", "code", "deploy", "data", "comms", "", box=None,
-                  title="calibration cases")  # fmt: skip
+    table = Table(box=None, title="calibration cases")
+    for name in ("case", "trap"):
+        table.add_column(name, overflow="fold")  # a case's name whole, never cut with "…"
+    for name in ("corr", "code", "deploy", "data", "comms", ""):
+        table.add_column(name)
     for outcome in validation.cases:
         scores = [_number(score) for score in outcome.scores.values()]
         met = "[green]as expected[/]" if outcome.ok else "[red]outside expectation[/]"
