@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -50,19 +51,34 @@ def sandbox_image(docker_client: Any) -> str:
 def no_leftovers(docker_client: Any) -> Iterator[None]:
     """Asserts the test left no harness container or volume behind: none of this process's,
     and none of a harness process that has ended (the `grade` commands the test ran). A
-    harness still running elsewhere on the same engine is not this test's business."""
+    harness still running elsewhere on the same engine is not this test's business, and
+    neither is what an earlier run left: only objects created while the test ran count."""
+    started = datetime.now(UTC) - timedelta(seconds=1)
     yield
     containers = docker_client.containers.list(
         all=True, filters={"label": engine.LABEL}, ignore_removed=True
     )
     volumes = docker_client.volumes.list(filters={"label": engine.LABEL})
-    left = [c.name for c in containers if _ours_or_orphaned(c.labels)]
-    left += [v.name for v in volumes if _ours_or_orphaned(v.attrs.get("Labels") or {})]
+    left = [c.name for c in containers
+            if _made_since(c.attrs.get("Created"), started) and _ours_or_orphaned(c.labels)]
+    left += [v.name for v in volumes
+             if _made_since(v.attrs.get("CreatedAt"), started)
+             and _ours_or_orphaned(v.attrs.get("Labels") or {})]  # fmt: skip
     assert left == [], f"the harness left containers or volumes behind: {left}"
 
 
 def _ours_or_orphaned(labels: dict[str, str]) -> bool:
     return labels.get(engine.PID_LABEL) == str(os.getpid()) or engine.orphaned(labels)
+
+
+def _made_since(created: object, started: datetime) -> bool:
+    """Whether the engine's creation time is at or after `started`; a time it did not give
+    or that does not parse counts as made now (the test is then strict, not lax)."""
+    try:
+        moment = datetime.fromisoformat(str(created))
+    except ValueError:
+        return True
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)) >= started
 
 
 @pytest.fixture(scope="session")
