@@ -59,8 +59,11 @@ def no_leftovers(docker_client: Any) -> Iterator[None]:
         all=True, filters={"label": engine.LABEL}, ignore_removed=True
     )
     volumes = docker_client.volumes.list(filters={"label": engine.LABEL})
-    left = [c.name for c in containers
-            if _made_since(c.attrs.get("Created"), started) and _ours_or_orphaned(c.labels)]
+    left = [
+        c.name
+        for c in containers
+        if _made_since(c.attrs.get("Created"), started) and _ours_or_orphaned(c.labels)
+    ]
     left += [v.name for v in volumes
              if _made_since(v.attrs.get("CreatedAt"), started)
              and _ours_or_orphaned(v.attrs.get("Labels") or {})]  # fmt: skip
