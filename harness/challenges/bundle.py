@@ -126,12 +126,15 @@ on `data/sample_features.csv`, checks the predictions' format, runs your tests, 
 service if you declared one, and prints a lint summary. It uses only this bundle: nothing
 about how submissions are scored is in it.
 
-You need Python 3.11 and pip. Install grade {__version__} into a virtual environment outside
-your submission folder, from the wheel or source your hiring team sent with this bundle:
+You need Python 3.11 and pip. Install grade {__version__} (its package is `grade-takehome`;
+the command is `grade`) into a virtual environment outside your submission folder, from the
+wheel or source your hiring team sent with this bundle. Not `pip install grade`: that is
+another project of the same name.
 
 ```bash
 python3.11 -m venv ~/grade-env && . ~/grade-env/bin/activate
-pip install path/to/grade-{__version__}-py3-none-any.whl    # or: pip install -e path/to/grade
+pip install path/to/grade_takehome-{__version__}-py3-none-any.whl
+# or, from its source: pip install -e path/to/grade
 ```
 
 Then, where `bundles` is the folder you unzipped this bundle in (the one that holds
@@ -148,9 +151,9 @@ to send (only when nothing fails), leaving out caches, virtual environments, cop
 bundle's files, data files over 10 MiB and model files built locally (`train` builds them
 again at grading), and it lists what it left out.
 
-Docker is optional. With Docker and grade installed from its source (`pip install -e`),
-run `grade sandbox build` once, and your code runs in the grading image (no network,
-read-only files, memory limits); `grade sandbox doctor` says what is missing. Without it,
+Docker is optional. With Docker, run `grade sandbox build` once (the wheel holds what it
+builds from), and your code runs in the grading image (no network, read-only files, memory
+limits); `grade sandbox doctor` says what is missing. Without it,
 `grade check` says so and runs your commands as plain processes with the Python grade is
 installed in: install your own `requirements.txt` into it first
 (`pip install -r requirements.txt`).

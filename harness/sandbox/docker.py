@@ -400,6 +400,12 @@ def find_image(client: docker.DockerClient, tag: str) -> str | None:
     return image_id
 
 
+def repository_tags(client: docker.DockerClient, repository: str) -> list[str]:
+    """Every tag of `repository` present on the engine (`grade-base:...`), sorted."""
+    summaries = _listed(lambda: client.api.images(name=repository))
+    return sorted(tag for summary in summaries for tag in summary.get("RepoTags") or [])
+
+
 class BuildStepError(SandboxError):
     """A `RUN` step of a build exited with `exit_code` by itself (not killed): what it ran
     failed, not the engine. `log` is the build's output."""
@@ -421,15 +427,17 @@ def build_image(
     tag: str,
     labels: Mapping[str, str],
     timeout_s: float = BUILD_TIMEOUT_S,
+    network: str = "none",
 ) -> tuple[str, str]:
-    """`docker build --network none` of `context`; returns the image id and the build log.
+    """`docker build --network none` of `context` (`network` names another mode for the one
+    build that needs apt); returns the image id and the build log.
     A build step can stay silent for long (pip, a large COPY): the HTTP timeout is long.
     Raises BuildStepError when a step's command failed, SandboxError when the engine did
     (it stopped answering, refused, or killed a step: exit 137, "removal in progress")."""
     lines: list[str] = []
     try:
         image, stream = client.images.build(
-            path=str(context), tag=tag, network_mode="none", rm=True, forcerm=True,
+            path=str(context), tag=tag, network_mode=network, rm=True, forcerm=True,
             labels={LABEL: "1", **labels}, timeout=timeout_s,
         )  # fmt: skip
     except requests.RequestException as err:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,8 +13,8 @@ from harness.errors import SandboxError
 from harness.sandbox import docker as engine
 from harness.sandbox import image
 
-START_ENGINE = "sudo bash sandbox/start-engine.sh"
 BUILD = "grade sandbox build"
+CHECKOUT_ENGINE_SCRIPT = image.ASSETS.parents[2] / "sandbox" / image.START_ENGINE_SCRIPT
 MIN_FREE_GIB = 5.0
 
 
@@ -32,7 +33,7 @@ def diagnose() -> list[Diagnosis]:
     try:
         client = engine.connect()
     except SandboxError as err:
-        return [Diagnosis("engine", False, err.message, START_ENGINE)]
+        return [Diagnosis("engine", False, err.message, start_engine_hint())]
     facts = engine.engine_facts(client)
     found = [
         Diagnosis(
@@ -53,12 +54,32 @@ def diagnose() -> list[Diagnosis]:
     return found
 
 
+def start_engine_hint(cwd: Path | None = None) -> str:
+    """`sudo bash` and the engine script: a checkout's `sandbox/start-engine.sh` (relative
+    when run from inside the checkout), else the copy installed with the package."""
+    script = CHECKOUT_ENGINE_SCRIPT
+    if not script.is_file():
+        script = image.ASSETS / image.START_ENGINE_SCRIPT
+    here = (cwd or Path.cwd()).resolve()
+    shown = script.relative_to(here) if script.is_relative_to(here) else script
+    return f"sudo bash {shown}"
+
+
 def _base(client: docker.DockerClient) -> Diagnosis:
+    """The base present, under the tag of this package's list; when missing, what is there
+    instead (an older list's base is not used, and `grade sandbox build` makes the new one)."""
     try:
         base_id = image.ensure_base(client)
     except SandboxError as err:
-        return Diagnosis("base image", False, err.message, BUILD)
-    return Diagnosis("base image", True, base_id.removeprefix("sha256:")[:12])
+        others = engine.repository_tags(client, image.BASE_REPOSITORY)
+        stale = f" ({', '.join(others)}: made from another package list)" if others else ""
+        return Diagnosis("base image", False, err.message + stale, BUILD)
+    short = base_id.removeprefix("sha256:")[:12]
+    named = os.environ.get(image.BASE_ENV, "").strip()
+    if named:
+        detail = f"{named} ({short}), named by {image.BASE_ENV}: its packages are not checked"
+        return Diagnosis("base image", True, detail)
+    return Diagnosis("base image", True, f"{image.BASE_TAG} ({short})")
 
 
 def _runtime(client: docker.DockerClient) -> Diagnosis:

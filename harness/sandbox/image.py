@@ -1,10 +1,13 @@
 """The sandbox images: the base, the grading runtime, and a cached layer per submission.
 
 This module pulls nothing (there may be no registry): the base image is present locally
-(built by `sandbox/build-base.sh`, or named by `GRADE_BASE_IMAGE`). The runtime
-(`sandbox/Dockerfile`) and a submission's own requirements (`sandbox/requirements.Dockerfile`)
+(made by `grade sandbox build`, see setup.py, or named by `GRADE_BASE_IMAGE`). The runtime
+(`assets/Dockerfile`) and a submission's own requirements (`assets/requirements.Dockerfile`)
 are installed from wheels the host downloads first, so every build runs with no network.
-Tags are content hashes: an image whose tag exists is reused as it is, without pip or a
+What the builds read ships inside the package (`harness/sandbox/assets/`, package data), so
+an install from the wheel builds the same images as a checkout. Tags are content hashes: the
+base's of its package list, the runtime's of the base and its files, a layer's of the
+runtime and the requirements; an image whose tag exists is reused as it is, without pip or a
 build. Harnesses on one machine build one tag at a time (a file lock per tag): two builds of
 the same tag would both finish, and the first one's image would be left untagged.
 
@@ -46,14 +49,27 @@ from harness.sandbox.docker import (
 )
 from harness.sandbox.leftovers import owned_temp_dir
 
-BASE_TAG = "grade-base:bookworm"
+ASSETS = Path(__file__).resolve().parent / "assets"
+"""The image files, package data: found the same way in a checkout and in a wheel."""
+BASE_REPOSITORY = "grade-base"
+BASE_SUITE = "bookworm"
+BASE_PACKAGES = "base-packages.txt"
 BASE_ENV = "GRADE_BASE_IMAGE"
 RUNTIME_REPOSITORY = "grade-runtime"
 SUBMISSION_REPOSITORY = "grade-sub"
 RUNTIME_DOCKERFILE = "Dockerfile"
 RUNTIME_REQUIREMENTS = "runtime-requirements.txt"
+TIKTOKEN_SCRIPT = "tiktoken_cache.py"
+RUNTIME_CONTEXT = (RUNTIME_REQUIREMENTS, TIKTOKEN_SCRIPT)
+"""The files the runtime's Dockerfile copies from its build context (beside the wheels)."""
 REQUIREMENTS_DOCKERFILE = "requirements.Dockerfile"
-BASE_HINT = "run `sudo bash sandbox/build-base.sh`"
+BASE_DOCKERFILE = "base.Dockerfile"
+BUILD_BASE_SCRIPT = "build-base.sh"
+START_ENGINE_SCRIPT = "start-engine.sh"
+BASE_HINT = (
+    "run `grade sandbox build` (where no registry answers it builds the base from Debian "
+    "packages, as root)"
+)
 PIP_TIMEOUT_S = 1800.0
 LOG_TAIL_BYTES = 4096
 
@@ -116,34 +132,57 @@ class WheelFetchError(SandboxError):
 
 
 def sandbox_dir() -> Path:
-    """The repository's `sandbox/` folder (the package is installed editable)."""
-    folder = Path(__file__).resolve().parents[2] / "sandbox"
-    for name in (RUNTIME_DOCKERFILE, RUNTIME_REQUIREMENTS, REQUIREMENTS_DOCKERFILE):
-        if not (folder / name).is_file():
+    """The folder of the image files (`harness/sandbox/assets/`), checked complete: a broken
+    install says which file it lacks instead of failing half-way through a build."""
+    names = (
+        RUNTIME_DOCKERFILE, *RUNTIME_CONTEXT, REQUIREMENTS_DOCKERFILE, BASE_PACKAGES,
+        BASE_DOCKERFILE, BUILD_BASE_SCRIPT,
+    )  # fmt: skip
+    for name in names:
+        if not (ASSETS / name).is_file():
             raise SandboxError(
-                f"{folder / name} is missing",
-                hint="the harness must run from a checkout of the grade repository",
+                f"{ASSETS / name} is missing",
+                hint="reinstall grade: its sandbox files ship inside the package",
             )
-    return folder
+    return ASSETS
+
+
+def base_packages(text: str) -> tuple[str, ...]:
+    """The Debian package names of a base-packages.txt: one a word, `#` comments dropped,
+    sorted and without repeats, as build-base.sh reads them."""
+    names = {word for line in text.splitlines() for word in line.split("#", 1)[0].split()}
+    return tuple(sorted(names))
+
+
+def base_tag_for(packages: tuple[str, ...]) -> str:
+    """`grade-base:bookworm-<12 hex>`, the hex a SHA-256 of the comma-joined package list
+    (what `build-base.sh --print-tag` prints): a base missing a package has another tag."""
+    digest = hashlib.sha256(",".join(packages).encode()).hexdigest()[:12]
+    return f"{BASE_REPOSITORY}:{BASE_SUITE}-{digest}"
+
+
+BASE_TAG = base_tag_for(base_packages((ASSETS / BASE_PACKAGES).read_text()))
+"""The base image this package's runtime is built on."""
 
 
 def runtime_tag(client: docker.DockerClient | None = None) -> str:
-    """`grade-runtime:<12 hex>` for the base image present now and this checkout's files."""
+    """`grade-runtime:<12 hex>` for the base image present now and this package's files."""
     return runtime_tag_for(ensure_base(client or connect()), sandbox_dir())
 
 
 def runtime_tag_for(base_id: str, sandbox: Path) -> str:
-    """The runtime tag as a pure function of the base image id and the sandbox files."""
+    """The runtime tag as a pure function of the base image id and the runtime's files."""
     digest = hashlib.sha256(base_id.encode())
-    for name in (RUNTIME_DOCKERFILE, RUNTIME_REQUIREMENTS):
+    for name in (RUNTIME_DOCKERFILE, *RUNTIME_CONTEXT):
         digest.update(b"\0" + (sandbox / name).read_bytes())
     return f"{RUNTIME_REPOSITORY}:{digest.hexdigest()[:12]}"
 
 
 def current_images(client: docker.DockerClient) -> set[str]:
-    """The tags `grade sandbox clean` keeps: the runtime this checkout builds, if any."""
+    """The tags `grade sandbox clean` keeps: the runtime this package builds and its base
+    (one built on a pulled image carries the harness's label too), if any."""
     try:
-        return {runtime_tag(client)}
+        return {runtime_tag(client), BASE_TAG}
     except SandboxError:
         return set()
 
@@ -158,7 +197,7 @@ def submission_tag(requirements: bytes, runtime: str) -> str:
 
 
 def ensure_base(client: docker.DockerClient) -> str:
-    """The base image's id: `GRADE_BASE_IMAGE` if set, else `grade-base:bookworm`. Never pulls."""
+    """The base image's id: `GRADE_BASE_IMAGE` if set, else BASE_TAG. Never pulls."""
     wanted = os.environ.get(BASE_ENV, "").strip() or BASE_TAG
     image_id = find_image(client, wanted)
     if image_id is None:
@@ -189,7 +228,8 @@ def _build_runtime(
     client: docker.DockerClient, sandbox: Path, base_id: str, tag: str, progress: Progress
 ) -> BuiltImage:
     with owned_temp_dir("grade-runtime-") as context:
-        shutil.copy2(sandbox / RUNTIME_REQUIREMENTS, context / RUNTIME_REQUIREMENTS)
+        for name in RUNTIME_CONTEXT:
+            shutil.copy2(sandbox / name, context / name)
         progress(f"downloading the runtime's wheels ({RUNTIME_REQUIREMENTS})")
         fetch_wheels(sandbox / RUNTIME_REQUIREMENTS, context / "wheelhouse")
         progress(f"building {tag} from {base_id[:19]} with no network (about a minute)")
@@ -199,9 +239,25 @@ def _build_runtime(
     return BuiltImage(tag=tag, image_id=image_id, reused=False)
 
 
+def build_base_on(
+    client: docker.DockerClient, parent_id: str, progress: Progress, tag: str = BASE_TAG
+) -> str:
+    """The base (`tag`) made from a pulled Debian-based Python image (`assets/base.Dockerfile`):
+    the packages of base-packages.txt added with apt, so it holds what a debootstrapped base
+    holds. The one build with network: apt reaches the Debian mirror the parent names."""
+    sandbox = sandbox_dir()
+    with owned_temp_dir("grade-base-") as context:
+        shutil.copy2(sandbox / BASE_PACKAGES, context / BASE_PACKAGES)
+        progress(f"building {tag} on {parent_id[:19]}: apt-get install {BASE_PACKAGES}")
+        dockerfile = (sandbox / BASE_DOCKERFILE).read_text()
+        image_id, _log = _build(client, context, dockerfile, tag, "default", FROM=parent_id)
+    return image_id
+
+
 def _build(
-    client: docker.DockerClient, context: Path, dockerfile: str, tag: str, **args: str
-) -> tuple[str, str]:
+    client: docker.DockerClient, context: Path, dockerfile: str, tag: str,
+    network: str = "none", **args: str,
+) -> tuple[str, str]:  # fmt: skip
     """build_image with the Dockerfile's ARG defaults set to `args` (build_image takes no
     build args), then the removal of the untagged images the build left behind. The build
     id names this process, so a sweep can tell a dead build's images from a running one's."""
@@ -209,8 +265,9 @@ def _build(
     for name, value in {**args, "BUILD": build}.items():
         dockerfile = _pin_arg(dockerfile, name, value)
     (context / "Dockerfile").write_text(dockerfile)
+    labels = {"grade.image": tag.partition(":")[0]}
     try:
-        return build_image(client, context, tag, {"grade.image": tag.partition(":")[0]})
+        return build_image(client, context, tag, labels, network=network)
     finally:
         prune_build(client, build)
 
@@ -460,7 +517,7 @@ def _requirement(text: str) -> Requirement | None:
 
 
 def _runtime_pins(client: docker.DockerClient, runtime_tag: str) -> dict[str, str]:
-    """The exact versions installed in `runtime_tag` when it is this checkout's runtime (its
+    """The exact versions installed in `runtime_tag` when it is this package's runtime (its
     tag hashes runtime-requirements.txt), else none: nothing is assumed of another one."""
     try:
         current = runtime_tag_for(ensure_base(client), sandbox_dir())

@@ -272,7 +272,9 @@ def test_an_install_the_engine_broke_says_so_and_does_not_blame_pip(
     requirements.write_text(f"{SMALL_PACKAGE}\n# {uuid.uuid4().hex}\n")
     _new_layer(docker_client, runtime.tag, requirements, layer_tags)
 
-    def killed_build(_client: Any, _context: Path, tag: str, _labels: object) -> tuple[str, str]:
+    def killed_build(
+        _client: Any, _context: Path, tag: str, _labels: object, **_options: object
+    ) -> tuple[str, str]:
         error = BuildError(
             "The command '/bin/sh -c python -m pip' returned a non-zero code: 137", []
         )

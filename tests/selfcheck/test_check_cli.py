@@ -59,7 +59,7 @@ def test_a_zip_instead_of_a_folder_is_exit_2_and_says_so(tmp_path: Path) -> None
 @pytest.mark.parametrize("challenge_id", CHALLENGE_IDS)
 def test_the_bundle_names_the_real_command(bundles: Path, challenge_id: str) -> None:
     text = (bundles / challenge_id / "SELF-CHECK.md").read_text()
-    assert f"grade-{__version__}-py3-none-any.whl" in text and "python3.11 -m venv" in text
+    assert f"grade_takehome-{__version__}-py3-none-any.whl" in text and "python3.11 -m venv" in text
     commands = documented_checks(bundles / challenge_id)
     assert len(commands) == 2
     check = cli.commands["check"]
