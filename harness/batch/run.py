@@ -1,6 +1,9 @@
-"""`grade batch`: the coordinator. It plans, hands gradings to a process pool, records each
-ending in the ledger as it arrives, and on a signal stops the workers and records nothing
-half-done.
+"""`grade batch`: the coordinator. It plans, hands gradings to a pool, records each ending
+in the ledger as it arrives, and on a signal stops the workers and records nothing half-done.
+
+The pool is this machine's process pool by default, or a Dask cluster (`--cluster`,
+`harness.cluster`, imported only then): both take a job and give back a future of its
+`Outcome`, and either way the coordinator is the only writer of the ledger.
 
 Workers are spawned (never forked from a process with threads) with SIGINT ignored until
 their initializer takes it over, so a Ctrl-C while one is starting cannot break the pool.
@@ -21,14 +24,15 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
 from harness.batch.inputs import collect
 from harness.batch.jobs import Jobs, choose_jobs
 from harness.batch.ledger import Entry, Ledger, Sender, read_ledger
 from harness.batch.plan import Job, Plan, Refused, Submission, make_plan
 from harness.batch.worker import Outcome, Task, grade_one, init_worker
-from harness.challenges.catalog import load_catalog
+from harness.challenges.catalog import Catalog, load_catalog
+from harness.cluster.target import ClusterTarget
 from harness.errors import HarnessError
 from harness.grading import require_writable_folder
 from harness.models import Backend
@@ -49,6 +53,8 @@ class BatchOptions:
     challenge_dirs: tuple[Path, ...] = ()
     limits: tuple[str, ...] = ()
     backend: Backend = "docker"
+    cluster: ClusterTarget | None = None
+    """Grade on this Dask cluster instead of the local process pool."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +119,39 @@ class Status:
     """The time left, estimated from the mean grading so far; None before one has ended."""
 
 
+class Pool(Protocol):
+    """Where the gradings run: `LocalPool` here, or `harness.cluster.pool.ClusterPool`."""
+
+    def submit(self, job: Job) -> Future[Outcome]:
+        """Start grading `job` (or queue it); the future resolves with how it ended."""
+
+    def stop(self) -> None:
+        """A signal: stop every grading (each removes its containers), start no more, and
+        return once every future has resolved or the workers' cleanup is done."""
+
+    def shutdown(self) -> None:
+        """The batch is over: release the workers."""
+
+
+class LocalPool:
+    """This machine's process pool: spawned workers with SIGINT handled by `init_worker`."""
+
+    def __init__(self, options: BatchOptions, workers: int) -> None:
+        self.options = options
+        self.pool = ProcessPoolExecutor(workers, multiprocessing.get_context("spawn"), init_worker)
+
+    def submit(self, job: Job) -> Future[Outcome]:
+        return self.pool.submit(grade_one, _task(job, self.options))
+
+    def stop(self) -> None:
+        _stop(self.pool)
+        if self.options.backend == "docker":
+            _sweep_after_workers()
+
+    def shutdown(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
 def run_batch(options: BatchOptions, display: Display) -> BatchReport:
     """Grade every submission the inputs name; bad input raises before anything runs."""
     parse_overrides(options.limits)
@@ -120,18 +159,32 @@ def run_batch(options: BatchOptions, display: Display) -> BatchReport:
     catalog = load_catalog(options.challenge_dirs)
     wanted = collect(options.inputs)
     ledger = read_ledger(options.out)
-    report = BatchReport(options.out, choose_jobs(options.jobs, options.limits))
     started = time.monotonic()
     plan = make_plan(wanted, catalog, ledger, options.regrade)
-    report.rows.extend(_settle(plan, ledger))
-    display.begin(report, plan)
+    pool, jobs = _open_pool(options, catalog, plan)
+    report = BatchReport(options.out, jobs)
     try:
-        _grade(plan.jobs, options, ledger, report, display)
+        report.rows.extend(_settle(plan, ledger))
+        display.begin(report, plan)
+        _grade(plan.jobs, pool, ledger, report, display)
     except (KeyboardInterrupt, SystemExit):
         _close(report, started, display, interrupted=True)
         raise
+    finally:
+        pool.shutdown()
     _close(report, started, display, interrupted=False)
     return report
+
+
+def _open_pool(options: BatchOptions, catalog: Catalog, plan: Plan) -> tuple[Pool, Jobs]:
+    """The local process pool, or, with `--cluster` and something to grade, the cluster
+    (connected and checked here: an unreachable one is bad input before anything runs)."""
+    if options.cluster is not None and plan.jobs:
+        from harness.cluster.pool import open_cluster  # `distributed` only on this path
+
+        return open_cluster(options, catalog)
+    jobs = choose_jobs(options.jobs, options.limits)
+    return LocalPool(options, min(jobs.count, len(plan.jobs) or 1)), jobs
 
 
 def _close(report: BatchReport, started: float, display: Display, interrupted: bool) -> None:
@@ -160,14 +213,13 @@ def _settle(plan: Plan, ledger: Ledger) -> list[Row]:
 
 
 def _grade(
-    jobs: list[Job], options: BatchOptions, ledger: Ledger, report: BatchReport, display: Display
+    jobs: list[Job], pool: Pool, ledger: Ledger, report: BatchReport, display: Display
 ) -> None:
     if not jobs:
         return
     workers = min(report.jobs.count, len(jobs))
     with _ignoring_sigint():  # the spawned workers inherit SIG_IGN until their initializer
-        pool = ProcessPoolExecutor(workers, multiprocessing.get_context("spawn"), init_worker)
-        futures = {pool.submit(grade_one, _task(job, options)): job for job in jobs}
+        futures = {pool.submit(job): job for job in jobs}
     pending = set(futures)
     try:
         while pending:
@@ -177,14 +229,10 @@ def _grade(
             _show_status(futures, pending, workers, report, display)
     except BaseException:  # KeyboardInterrupt, Terminated: stop the workers, keep what ended
         with _ignoring_sigint():
-            _stop(pool)
-            if options.backend == "docker":
-                _sweep_after_workers()
+            pool.stop()
         for future in pending:
             _finish(future, futures[future], ledger, report, display)
         raise
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:

@@ -82,6 +82,17 @@ def grade_one(task: Task) -> Outcome:
         return _outcome("stopped", "not started", started)
     _STATE.grading = True
     try:
+        return grade_task(task, started)
+    finally:
+        _STATE.grading = False
+
+
+def grade_task(task: Task, started: float) -> Outcome:
+    """The grading itself, with no process-wide state: what a pool worker runs, and what a
+    cluster worker's thread runs (`harness.cluster.remote`). A KeyboardInterrupt raised in it
+    (a signal here, a stop sent to that thread there) is the stopped outcome, its containers
+    removed by the grading's own `finally` blocks."""
+    try:
         options = RunOptions(_catalog(task.challenge_dirs), None, None, task.limits, task.backend)
         graded = grade_submission(task.zip_path, options, task.out, _quiet, task.candidate)
         relative = graded.result_file.relative_to(task.out).as_posix()
@@ -95,8 +106,6 @@ def grade_one(task: Task) -> Outcome:
     except Exception as err:  # a bug in the grader: this row says so, the others go on
         message = " ".join(f"internal error: {type(err).__name__}: {err}".split())
         return _outcome("error", message, started)
-    finally:
-        _STATE.grading = False
 
 
 def graded_line(result: Result) -> str:
