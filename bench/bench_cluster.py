@@ -22,7 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_batch import fitting  # noqa: E402
+from bench_batch import fitting  # noqa: E402  (bench/ is the script's folder)
+
 from harness.batch.run import BatchOptions, BatchReport, Display, run_batch  # noqa: E402
 from harness.cluster.target import ClusterTarget  # noqa: E402
 from tests.cluster.clusters import two_docker_workers  # noqa: E402

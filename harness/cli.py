@@ -9,44 +9,97 @@ temporary files are removed first, then one line on stderr says what was stopped
 from __future__ import annotations
 
 import functools
-import json
 import sys
 import time
-import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
 
 import click
-from rich.console import Console
 
 from harness import __version__
-from harness.batch.progress import StderrDisplay
-from harness.batch.run import BatchOptions, run_batch
-from harness.batch.summary import print_batch
-from harness.challenge_summary import print_catalog, print_validation
-from harness.challenges.bundle import pack
-from harness.challenges.catalog import ENV_VAR, load_catalog
-from harness.challenges.scaffold import scaffold
-from harness.challenges.validation import validate
-from harness.checks import REGISTRY
-from harness.cohort import SORT_KEYS, CohortOptions, build_cohort
+from harness.cluster.command import cluster_options
+from harness.cluster.target import ClusterTarget
 from harness.errors import HarnessError
-from harness.grading import grade_submission
-from harness.models import Backend, schema_text
-from harness.pipeline import RunOptions, inspect_submission, sandbox_submission
-from harness.report.render import rerender
-from harness.result_summary import print_checks, print_result
-from harness.review.command import review_command
-from harness.sandbox import docker as engine
-from harness.sandbox.doctor import diagnose
-from harness.sandbox.image import current_images
-from harness.sandbox.setup import build_all
-from harness.selfcheck.backend import Requested
-from harness.selfcheck.run import CheckOptions, self_check
-from harness.selfcheck.summary import print_self_check
+from harness.lazy.group import LazyGroup
 from harness.signals import Terminated, sigterm_unwinds
-from harness.summary import print_diagnoses, print_inspection, print_sandbox_report
+
+# What the commands call. `grade --help` must not import pandas, scikit-learn or the Docker
+# SDK, so at run time each name is a stand-in that imports its module on the first call
+# (harness/lazy/imports.py); mypy sees the real imports. Add a name to both halves.
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from harness.batch.progress import StderrDisplay
+    from harness.batch.run import BatchOptions, run_batch
+    from harness.batch.summary import print_batch
+    from harness.challenge_summary import print_catalog, print_validation
+    from harness.challenges.bundle import pack
+    from harness.challenges.catalog import load_catalog
+    from harness.challenges.scaffold import scaffold
+    from harness.challenges.validation import validate
+    from harness.cohort import CohortOptions, build_cohort
+    from harness.grading import grade_submission
+    from harness.models import Backend, schema_text
+    from harness.pipeline import RunOptions, inspect_submission, sandbox_submission
+    from harness.report.render import rerender
+    from harness.result_summary import print_checks, print_result
+    from harness.review.command import review_command
+    from harness.sandbox.doctor import diagnose
+    from harness.sandbox.setup import build_all
+    from harness.selfcheck.backend import Requested
+    from harness.selfcheck.run import CheckOptions, self_check
+    from harness.selfcheck.summary import print_self_check
+    from harness.summary import print_diagnoses, print_inspection, print_sandbox_report
+else:
+    from harness.lazy.imports import deferred
+
+    (Console,) = deferred("rich.console", "Console")
+    (StderrDisplay,) = deferred("harness.batch.progress", "StderrDisplay")
+    BatchOptions, run_batch = deferred("harness.batch.run", "BatchOptions", "run_batch")
+    (print_batch,) = deferred("harness.batch.summary", "print_batch")
+    print_catalog, print_validation = deferred(
+        "harness.challenge_summary", "print_catalog", "print_validation"
+    )
+    (pack,) = deferred("harness.challenges.bundle", "pack")
+    (load_catalog,) = deferred("harness.challenges.catalog", "load_catalog")
+    (scaffold,) = deferred("harness.challenges.scaffold", "scaffold")
+    (validate,) = deferred("harness.challenges.validation", "validate")
+    CohortOptions, build_cohort = deferred("harness.cohort", "CohortOptions", "build_cohort")
+    (grade_submission,) = deferred("harness.grading", "grade_submission")
+    (schema_text,) = deferred("harness.models", "schema_text")
+    RunOptions, inspect_submission, sandbox_submission = deferred(
+        "harness.pipeline", "RunOptions", "inspect_submission", "sandbox_submission"
+    )
+    (rerender,) = deferred("harness.report.render", "rerender")
+    print_checks, print_result = deferred("harness.result_summary", "print_checks", "print_result")
+    (review_command,) = deferred("harness.review.command", "review_command")
+    (diagnose,) = deferred("harness.sandbox.doctor", "diagnose")
+    (build_all,) = deferred("harness.sandbox.setup", "build_all")
+    CheckOptions, self_check = deferred("harness.selfcheck.run", "CheckOptions", "self_check")
+    (print_self_check,) = deferred("harness.selfcheck.summary", "print_self_check")
+    print_diagnoses, print_inspection, print_sandbox_report = deferred(
+        "harness.summary", "print_diagnoses", "print_inspection", "print_sandbox_report"
+    )
+
+# Commands defined in their own packages, registered here by one line each:
+#     "repo": "harness.portfolio.command:repo",
+# where the attribute is a click command (or group). Its module is imported only when the
+# command runs or `grade --help` lists it, so it imports only click and the standard library
+# at its top (the rest inside the command's function). Decorated like the commands below
+# (`@verbose_option` and `@reports_errors` from this module), a HarnessError it raises is one
+# line and exit 2, as everywhere else.
+EXTERNAL_COMMANDS: dict[str, str] = {}
+
+CHALLENGES_ENV = "GRADE_CHALLENGES"
+"""= harness.challenges.catalog.ENV_VAR, for the help text: importing that module would load
+pydantic and the Docker SDK at every start (tests/test_cli_lazy.py holds the two equal)."""
+COHORT_SORT_KEYS = (
+    "name", "total", "correctness", "code_quality", "deployment", "data_judgment",
+    "communication",
+)  # fmt: skip
+"""= harness.cohort.SORT_KEYS, for `--sort`'s choices (tests/test_cli_lazy.py holds them
+equal): importing it would load the cohort's whole package, pandas and jinja2 with it."""
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
@@ -105,18 +158,20 @@ def _stopped(ctx: click.Context) -> str:
 
 def _fail(ctx: click.Context, line: str, code: int) -> NoReturn:
     if ctx.meta.get("grade.verbose"):
+        import traceback  # only for -v: it costs every start a few milliseconds
+
         traceback.print_exc(file=sys.stderr)
     click.echo(f"grade: {line}", err=True)
     ctx.exit(code)
 
 
-class SubmissionFirst(click.Group):
+class SubmissionFirst(LazyGroup):
     """`grade SUBMISSION.zip ...` is `grade submission SUBMISSION.zip ...`: grading a zip is
     the main job, so it needs no command name."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         first = next((a for a in args if not a.startswith("-")), None)
-        if first is not None and first not in self.commands:
+        if first is not None and first not in self.list_commands(ctx):
             args = ["submission", *args] if args[0] == first else _after_flags(args, first)
         return super().parse_args(ctx, args)
 
@@ -127,7 +182,11 @@ def _after_flags(args: list[str], first: str) -> list[str]:
     return [*args[:at], "submission", *args[at:]]
 
 
-@click.group(cls=SubmissionFirst, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=SubmissionFirst,
+    lazy_commands=EXTERNAL_COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, "--version", prog_name="grade")
 @verbose_option
 def cli() -> None:
@@ -144,7 +203,7 @@ challenges_option = click.option(
     "challenge_dirs",
     multiple=True,
     type=click.Path(path_type=Path, file_okay=False),
-    help=f"A folder of challenges, searched before {ENV_VAR} and the bundled examples.",
+    help=f"A folder of challenges, searched before {CHALLENGES_ENV} and the bundled examples.",
 )
 
 
@@ -206,14 +265,16 @@ def grade_zip(submission: Path, out: Path, limits: tuple[str, ...], backend: Bac
 @click.option("--regrade", is_flag=True, help="Grade again what the ledger has as complete.")
 @limit_option
 @challenges_option
+@cluster_options
 @verbose_option
 @reports_errors
 def batch(inputs: tuple[Path, ...], out: Path, jobs: int | None, regrade: bool,
-          limits: tuple[str, ...], challenge_dirs: tuple[Path, ...]) -> None:  # fmt: skip
+          limits: tuple[str, ...], challenge_dirs: tuple[Path, ...],
+          cluster: ClusterTarget | None) -> None:  # fmt: skip
     """Grade many submissions in parallel: zips, folders of zips, manifest CSVs (name,contact,zip).
 
     A rerun skips what the ledger in OUT has; exit 1 when some could not be graded."""
-    options = BatchOptions(inputs, out, jobs, regrade, challenge_dirs, limits)
+    options = BatchOptions(inputs, out, jobs, regrade, challenge_dirs, limits, cluster=cluster)
     report = run_batch(options, StderrDisplay())
     print_batch(report, Console())
     if report.failed:
@@ -273,6 +334,10 @@ def check(folder: Path, zip_out: Path | None, check_backend: Requested,
 @reports_errors
 def list_checks(as_json: bool) -> None:
     """List every check: its id, dimension, title and what it looks at."""
+    import json
+
+    from harness.checks import REGISTRY  # a mapping, not a call: imported here, when it runs
+
     if as_json:
         rows = [
             {"id": c.id, "dimension": c.dimension, "title": c.title, "doc": c.doc}
@@ -327,7 +392,7 @@ def review(result_json: Path, challenge_dirs: tuple[Path, ...]) -> None:
 @click.option("--blind", is_flag=True, help="Pseudonyms instead of names, everywhere it writes.")
 @click.option(
     "--sort",
-    type=click.Choice(SORT_KEYS),
+    type=click.Choice(COHORT_SORT_KEYS),
     default="name",
     show_default=True,
     help="Row order: by name, or a score (highest first).",
@@ -384,7 +449,9 @@ def doctor() -> None:
 def clean() -> None:
     """Remove every container, volume, network and dangling build image the harness left,
     its old images, and the temp folders of harness processes that were killed."""
-    from harness.sandbox.leftovers import sweep_temp_folders  # only this command needs it
+    from harness.sandbox import docker as engine  # only this command needs these
+    from harness.sandbox.image import current_images
+    from harness.sandbox.leftovers import sweep_temp_folders
 
     client = engine.connect()
     removed = engine.sweep(client, everything=True)
@@ -444,6 +511,8 @@ def challenge() -> None:
 @reports_errors
 def list_challenges(challenge_dirs: tuple[Path, ...], as_json: bool) -> None:
     """List the challenges on the search path."""
+    import json
+
     catalog = load_catalog(challenge_dirs)
     if as_json:
         rows = [c.model_dump(mode="json") for c in catalog.challenges.values()]

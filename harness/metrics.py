@@ -1,4 +1,4 @@
-"""The metrics a challenge or a candidate's `[estimate]` may name, computed by scikit-learn.
+"""The metrics a challenge or a candidate's `[estimate]` may name, with scikit-learn's numbers.
 
 Each metric knows whether higher is better and whether it reads the `probability` column
 (a ranking metric) or the `prediction` column. Names are matched loosely (`ROC-AUC`,
@@ -12,7 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn import metrics as skm
+
+from harness.scorers import classification, ranking, regression
+from harness.scorers.targets import plain
 
 Scorer = Callable[[np.ndarray, np.ndarray], float]
 
@@ -35,22 +37,43 @@ class Metric:
         return than - score if self.higher_is_better else score - than
 
 
+def _same_as_sklearn(exact: Scorer, sklearn_name: str) -> Scorer:
+    """`exact` (harness.scorers: scikit-learn's numbers in numpy) on plain 1-d finite
+    numbers, what every grading has; scikit-learn itself, imported only then, on anything
+    else. A grading then never loads scikit-learn and SciPy (80 MB)."""
+
+    def score(truth: np.ndarray, values: np.ndarray) -> float:
+        if plain(truth, values):
+            return exact(truth, values)
+        from sklearn import metrics as skm
+
+        return float(getattr(skm, sklearn_name)(truth, values))
+
+    return score
+
+
+_mse = _same_as_sklearn(regression.mean_squared_error, "mean_squared_error")
+
+
 def _rmse(truth: np.ndarray, values: np.ndarray) -> float:
-    return math.sqrt(skm.mean_squared_error(truth, values))
+    return math.sqrt(_mse(truth, values))
 
 
 METRICS: dict[str, Metric] = {
     m.name: m
     for m in (
-        Metric("roc_auc", True, "probability", skm.roc_auc_score),
-        Metric("balanced_accuracy", True, "prediction", skm.balanced_accuracy_score),
-        Metric("accuracy", True, "prediction", skm.accuracy_score),
-        Metric("f1", True, "prediction", skm.f1_score),
-        Metric("mae", False, "prediction", skm.mean_absolute_error),
+        Metric("roc_auc", True, "probability", _same_as_sklearn(ranking.roc_auc, "roc_auc_score")),
+        Metric("balanced_accuracy", True, "prediction",
+               _same_as_sklearn(classification.balanced_accuracy, "balanced_accuracy_score")),
+        Metric("accuracy", True, "prediction",
+               _same_as_sklearn(classification.accuracy, "accuracy_score")),
+        Metric("f1", True, "prediction", _same_as_sklearn(classification.f1, "f1_score")),
+        Metric("mae", False, "prediction",
+               _same_as_sklearn(regression.mean_absolute_error, "mean_absolute_error")),
         Metric("rmse", False, "prediction", _rmse),
-        Metric("r2", True, "prediction", skm.r2_score),
+        Metric("r2", True, "prediction", _same_as_sklearn(regression.r2, "r2_score")),
     )
-}
+}  # fmt: skip
 ALIASES = {
     "auc": "roc_auc",
     "rocauc": "roc_auc",

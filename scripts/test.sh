@@ -13,4 +13,6 @@ step "mypy";         .venv/bin/mypy
 step "benchmarks";   .venv/bin/python bench/bench_intake.py
 .venv/bin/python bench/bench_sandbox_build.py
 .venv/bin/python bench/bench_statements.py
+.venv/bin/python bench/bench_startup.py
+.venv/bin/python bench/bench_memory.py
 step "pytest";       .venv/bin/pytest "$@"

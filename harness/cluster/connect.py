@@ -11,13 +11,16 @@ from typing import Any, cast
 from distributed import Client
 from distributed.security import Security
 
-from harness.cluster.target import HINT, ClusterTarget, check_target
+from harness.cluster.target import ClusterTarget, check_target
 from harness.errors import HarnessError
 
 RESOURCE = "docker"
 """The worker resource a grading takes one of: a worker offers as many as its engine runs
 gradings at once (`dask worker ADDRESS --resources docker=2 --nthreads 2`)."""
-CONNECT_TIMEOUT_S = 10
+CONNECT_TIMEOUT_S = 5
+"""A scheduler answers a client in well under a second, even across a network: a refused
+port or a silent host fails this fast (Dask itself retries until its timeout)."""
+REACH_HINT = "is a scheduler running there? `dask scheduler` starts one (see docs/scaling.md)"
 WORKER_HINT = f"start workers with `dask worker ADDRESS --nthreads 1 --resources {RESOURCE}=1`"
 
 
@@ -42,7 +45,7 @@ def connect(target: ClusterTarget, timeout_s: float = CONNECT_TIMEOUT_S) -> Clie
     except Exception as err:  # OSError, TimeoutError, TLS errors, garbage from another service
         reason = " ".join(str(err).split())[:300] or type(err).__name__
         raise HarnessError(
-            f"cannot reach the Dask scheduler at {target.address} ({reason})", hint=HINT
+            f"cannot reach the Dask scheduler at {target.address} ({reason})", hint=REACH_HINT
         ) from err
     return cast(Client, client)
 
