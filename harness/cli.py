@@ -89,7 +89,7 @@ else:
 # at its top (the rest inside the command's function). Decorated like the commands below
 # (`@verbose_option` and `@reports_errors` from this module), a HarnessError it raises is one
 # line and exit 2, as everywhere else.
-EXTERNAL_COMMANDS: dict[str, str] = {}
+EXTERNAL_COMMANDS: dict[str, str] = {"repo": "harness.portfolio.command:repo"}
 
 CHALLENGES_ENV = "GRADE_CHALLENGES"
 """= harness.challenges.catalog.ENV_VAR, for the help text: importing that module would load

@@ -72,6 +72,10 @@ def default_out(folder: Path, blind: bool) -> Path:
 
 
 def build_cohort(folder: Path, options: CohortOptions) -> Written:
+    from harness.portfolio.cohort import build_portfolio_cohort, is_portfolio_folder
+
+    if is_portfolio_folder(folder):  # repositories reviewed by `grade repo`, not take-homes
+        return build_portfolio_cohort(folder, options)
     out = options.out if options.out is not None else default_out(folder, options.blind)
     loading = load_results(folder, options.challenge, skip=out)
     loaded = loading.results

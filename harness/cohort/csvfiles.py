@@ -123,6 +123,11 @@ def write_csvs(cohort: Cohort, out: Path) -> list[Path]:
     ]
 
 
+def write_rows(path: Path, rows: Sequence[Sequence[Cell]]) -> Path:
+    """Write a CSV atomically, a text cell a spreadsheet would run as a formula escaped."""
+    return _write(path, rows)
+
+
 def _write(path: Path, rows: Sequence[Sequence[Cell]]) -> Path:
     with replacing(path) as temporary, temporary.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f)

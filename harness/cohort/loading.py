@@ -54,7 +54,7 @@ def load_results(folder: Path, challenge: str | None, skip: Path | None = None) 
             result = read_result(path)
         except HarnessError as err:
             shown = _shown(path, folder)
-            notes.append(f"{err.message.replace(str(path), shown)} (left out)")
+            notes.append(_unread_note(path, shown, err))
             continue
         found.append(Loaded(path, result, _senders(ledger, result.submission.id)))
     if not found:
@@ -68,6 +68,15 @@ def load_results(folder: Path, challenge: str | None, skip: Path | None = None) 
     unique, duplicates = _latest_per_submission(chosen)
     notes += duplicates
     return Loading(tuple(unique), tuple(notes), ledger.path.is_file())
+
+
+def _unread_note(path: Path, shown: str, err: HarnessError) -> str:
+    """Why a result is left out; a portfolio review (`grade repo`) is named as one."""
+    from harness.portfolio.cohort import result_kind
+
+    if result_kind(path) == "portfolio":
+        return f"{shown}: a portfolio review, not a take-home result (left out)"
+    return f"{err.message.replace(str(path), shown)} (left out)"
 
 
 def _result_paths(folder: Path, ledger: Ledger, skip: Path | None) -> list[Path]:
