@@ -25,12 +25,22 @@ CONTRACT_FILE = "assessment.toml"
 CONTRACT_HINT = "see 'Submission contract' in the challenge brief"
 SECTIONS = ("submission", "commands", "serve", "estimate")
 COMMANDS = ("train", "predict", "test", "serve")
-PLACEHOLDERS: Mapping[str, frozenset[str]] = {
+MODEL_API_PLACEHOLDERS = frozenset({"model_api", "model_api_key"})
+"""The model API's address and key: only for a challenge that gives one (see
+`check_model_api_placeholders`), and only in the stages that may call it."""
+MODEL_API_COMMANDS = ("train", "predict", "serve")
+BASE_PLACEHOLDERS: Mapping[str, frozenset[str]] = {
     "train": frozenset({"data", "artifacts"}),
     "predict": frozenset({"artifacts", "input", "output"}),
     "test": frozenset({"data", "artifacts"}),
     "serve": frozenset({"artifacts", "port"}),
 }
+PLACEHOLDERS: Mapping[str, frozenset[str]] = {
+    name: allowed | (MODEL_API_PLACEHOLDERS if name in MODEL_API_COMMANDS else frozenset())
+    for name, allowed in BASE_PLACEHOLDERS.items()
+}
+"""What a command may use when the challenge gives a model API; without one, the
+`BASE_PLACEHOLDERS`."""
 REQUIRED_PLACEHOLDERS: Mapping[str, frozenset[str]] = {
     "train": frozenset({"data"}),
     "predict": frozenset({"input", "output"}),
@@ -42,6 +52,8 @@ PLACEHOLDER_MEANING = {
     "input": "the features CSV to predict",
     "output": "where your predictions CSV goes",
     "port": "the port your service listens on",
+    "model_api": "the model API's base URL",
+    "model_api_key": "the model API's key",
 }
 CHALLENGE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 METRIC_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]{0,63}$")
@@ -178,7 +190,8 @@ def _check_command(name: str, command: object) -> list[str]:
         return [f"{where} cannot be parsed ({err}); write literal braces as {{{{ and }}}}"]
     allowed = PLACEHOLDERS[name]
     used = {_bare_name(field) for field, _, _ in fields}
-    problems = [_placeholder_problem(where, field, allowed) for field in sorted(used - allowed)]
+    choices = BASE_PLACEHOLDERS[name]  # the model API's are named where a challenge has one
+    problems = [_placeholder_problem(where, field, choices) for field in sorted(used - allowed)]
     problems += [
         problem
         for field, spec, conversion in fields
@@ -192,6 +205,23 @@ def _check_command(name: str, command: object) -> list[str]:
     return problems
 
 
+def check_model_api_placeholders(contract: Contract, has_model_api: bool) -> None:
+    """Refuse `{model_api}` and `{model_api_key}` for a challenge without a model API, in
+    the words intake uses for any unknown placeholder (the contract is read before the
+    challenge is known, so this is checked once it is)."""
+    if has_model_api:
+        return
+    problems = [
+        _placeholder_problem(f"[commands] {name}", field, BASE_PLACEHOLDERS[name])
+        for name in COMMANDS
+        if (command := getattr(contract.commands, name))
+        for field in sorted({_bare_name(f) for f, _, _ in _fields(command)})
+        if field in MODEL_API_PLACEHOLDERS
+    ]
+    if problems:
+        raise ContractError(f"{CONTRACT_FILE}: " + "; ".join(problems), hint=CONTRACT_HINT)
+
+
 def _fields(command: str) -> list[tuple[str, str | None, str | None]]:
     """Each placeholder of `command`: its field as written, its format spec, its conversion."""
     parsed = string.Formatter().parse(command)
@@ -200,6 +230,8 @@ def _fields(command: str) -> list[tuple[str, str | None, str | None]]:
 
 def _placeholder_problem(where: str, field: str, allowed: frozenset[str]) -> str:
     choices = ", ".join(f"{{{name}}}" for name in sorted(allowed))
+    if field in MODEL_API_PLACEHOLDERS:  # worded as before the model API existed
+        return f"{where} uses {{{field}}}, which is not a placeholder; it can use {choices}"
     if field in PLACEHOLDER_MEANING or field == "artifacts":
         return f"{where} uses {{{field}}}, which is not available there; it can use {choices}"
     return f"{where} uses {{{field}}}, which is not a placeholder; it can use {choices}"

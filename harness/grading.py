@@ -19,9 +19,10 @@ from pathlib import Path
 from harness import __version__
 from harness.challenges.model import Challenge, Trap, load_trap
 from harness.challenges.reference_scores import read_reference_scores
-from harness.checks import known_check_ids, run_checks
+from harness.checks import applicable_checks, known_check_ids, run_checks
 from harness.checks.context import CheckContext
 from harness.checks.facts import submission_facts
+from harness.checks.model_api import model_api_use
 from harness.errors import HarnessError
 from harness.files import write_text
 from harness.holdout import HOLDOUT, HoldoutKey, load_holdout, score_slice
@@ -136,7 +137,7 @@ def judge(
 ) -> Result:
     """Checks, the trap verdict and scores, as one result (nothing here runs code)."""
     context = check_context(submission, challenge, private, run)
-    findings = run_checks(context)
+    findings = run_checks(context, applicable_checks(challenge))
     return Result(
         submission=submission.info,
         challenge=ChallengeRef(id=challenge.id, version=challenge.version),
@@ -147,6 +148,7 @@ def judge(
         trap=assess_trap(context, findings),
         metrics=holdout_metrics(context),
         facts=submission_facts(context),
+        model_api=model_api_use(context),
     )
 
 
@@ -169,6 +171,7 @@ def check_context(
         lint=lint(root, inventory.python_lines),
         backend=run.backend,
         references=read_reference_scores(challenge),
+        model_api=run.model_api,
     )
 
 

@@ -219,6 +219,34 @@ class Followup(Frozen):
     questions: tuple[Question, ...] = ()
 
 
+class ApiFact(Frozen):
+    """One behaviour measured from the model API's request log."""
+
+    ok: bool | None = Field(description="None: the log cannot show it (never met, not sent).")
+    message: str
+    measured: Mapping[str, float | int | str | None] = Field(default_factory=dict)
+
+
+class StageWindow(Frozen):
+    """When a stage ran, in seconds on the model API's clock (its log is told apart so)."""
+
+    stage: str
+    start_s: float
+    end_s: float
+
+
+class ModelApiUse(Frozen):
+    """What the challenge's model API saw of the submission (only for a challenge that
+    gives one): the requests, the stages' windows and the facts the `api.*` checks read."""
+
+    requests: int = Field(ge=0, description="Requests logged, of every kind.")
+    chat_requests: int = Field(ge=0)
+    fault_seed: int | None = Field(default=None, description="The seed of the fault schedule.")
+    windows: tuple[StageWindow, ...] = ()
+    facts: Mapping[str, ApiFact] = Field(default_factory=dict)
+    log_problems: tuple[str, ...] = Field(default=(), description="Log lines that were unreadable.")
+
+
 def _empty_dimensions() -> dict[DimensionName, DimensionScore]:
     return {name: DimensionScore() for name in DIMENSION_NAMES}
 
@@ -249,10 +277,16 @@ class Result(Frozen):
         "answered, ...): the only premises a follow-up question may rest on.",
     )
     followup: Followup = Followup()
+    model_api: ModelApiUse | None = Field(
+        default=None,
+        description="The model API's log, measured; absent for a challenge without one.",
+    )
 
     def to_json(self) -> str:
-        """`result.json` text: stable key order, two-space indent, trailing newline."""
-        return self.model_dump_json(indent=2) + "\n"
+        """`result.json` text: stable key order, two-space indent, trailing newline; no
+        `model_api` key for a challenge without one (such results read as before)."""
+        exclude = {"model_api"} if self.model_api is None else None
+        return self.model_dump_json(indent=2, exclude=exclude) + "\n"
 
     @classmethod
     def from_json(cls, text: str | bytes) -> Result:
@@ -262,7 +296,9 @@ class Result(Frozen):
 
 def result_json_schema() -> dict[str, Any]:
     """The JSON Schema of `result.json`, as committed in `harness/schema/`."""
-    return Result.model_json_schema(mode="serialization")
+    schema = Result.model_json_schema(mode="serialization")
+    schema["required"] = [name for name in schema.get("required", []) if name != "model_api"]
+    return schema
 
 
 def schema_text() -> str:

@@ -14,11 +14,12 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+from harness.api_grading.run import ModelApiRun, graded_config
 from harness.challenges.catalog import Catalog
-from harness.challenges.model import Challenge
-from harness.contract import Contract
+from harness.challenges.model import Challenge, load_trap
+from harness.contract import Contract, check_model_api_placeholders
 from harness.errors import HarnessError, SandboxError
 from harness.holdout import HOLDOUT
 from harness.intake import IntakeLimits, Submission, intake
@@ -36,7 +37,7 @@ from harness.sandbox import docker as engine
 from harness.sandbox import image
 from harness.sandbox.docker import Limits
 from harness.sandbox.limits import apply_overrides, parse_overrides, recorded
-from harness.sandbox.local import DIFFERENCES, run_local_stages
+from harness.sandbox.local import DIFFERENCES, run_local_stages_with_api
 from harness.sandbox.serve import ProbeReport
 from harness.sandbox.session import SandboxOutcome, run_all_stages
 from harness.sandbox.stages import DEFAULT_LIMITS, StageInputs, TestCounts
@@ -93,6 +94,9 @@ class RunOptions:
     """Copy the predictions file here (for the checks, or a challenge's validation)."""
     skip: frozenset[StageName] = frozenset()
     """Stages not to run (Docker backend): `test` and `serve` when only predictions matter."""
+    model_api: Literal["graded", "standin"] = "graded"
+    """A challenge's model API as graded (its faults, its canaries), or its public stand-in
+    (the candidate's self-check: no fault schedule, nothing private)."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,8 @@ class SandboxRun:
     predictions: Path | None
     tests: TestCounts | None = None
     probe: ProbeReport | None = None
+    model_api: ModelApiRun | None = None
+    """What the challenge's model API saw (None: it gives none, or the stages never ran)."""
 
 
 def sandbox_submission(
@@ -144,18 +150,37 @@ def run_sandbox(
         parse_overrides([*challenge.limit_overrides(), *options.limit_overrides]),
     )
     data, features = _inputs(challenge, options)
+    api = model_api_config(submission, challenge, options.model_api)
     inputs = StageInputs(
         submission.unpacked.root, data, features, submission.contract, "", challenge.id_column
     )
     if options.backend == "local":
         progress(f"warning: {DIFFERENCES}")
-        stages = run_local_stages(inputs, limits, workdir / "work", progress)
+        stages, used = run_local_stages_with_api(inputs, limits, workdir / "work", progress, api)
         predictions = workdir / "work" / "output" / "predictions.csv"
-        return SandboxRun("local", None, recorded(limits), stages, _existing(predictions))
-    outcome = _docker_stages(inputs, limits, workdir, progress, options.skip)
+        return SandboxRun("local", None, recorded(limits), stages, _existing(predictions),
+                          model_api=used)  # fmt: skip
+    outcome = _docker_stages(inputs, limits, workdir, progress, options.skip, api)
     found = outcome.predictions / "predictions.csv" if outcome.predictions else None
     return SandboxRun("docker", outcome.image, recorded(limits), outcome.stages,
-                      _existing(found), outcome.tests, outcome.probe)  # fmt: skip
+                      _existing(found), outcome.tests, outcome.probe,
+                      outcome.model_api)  # fmt: skip
+
+
+def model_api_config(
+    submission: Submission, challenge: Challenge, mode: Literal["graded", "standin"] = "graded"
+) -> dict[str, Any] | None:
+    """The model API's config for this submission, graded or the public stand-in's (None:
+    the challenge gives no model API, and then its placeholders are refused as unknown)."""
+    from harness.model_api.config import offers_model_api, standin_config
+
+    present = offers_model_api(challenge.folder)
+    check_model_api_placeholders(submission.contract, present)
+    if not present:
+        return None
+    if mode == "standin":
+        return standin_config(challenge.folder)
+    return graded_config(challenge.folder, load_trap(challenge).seed, submission.info.id)
 
 
 def _existing(path: Path | None) -> Path | None:
@@ -168,11 +193,12 @@ def _docker_stages(
     workdir: Path,
     progress: Callable[[str], None],
     skip: frozenset[StageName],
+    model_api: dict[str, Any] | None = None,
 ) -> SandboxOutcome:
     client = engine.connect_and_sweep()
     runtime = _runtime_image(client)
     inputs = dataclasses.replace(inputs, image=runtime)
-    return run_all_stages(client, inputs, limits, workdir, progress, skip)
+    return run_all_stages(client, inputs, limits, workdir, progress, skip, model_api)
 
 
 def _inputs(challenge: Challenge, options: RunOptions) -> tuple[Path, Path]:

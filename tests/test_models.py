@@ -32,6 +32,8 @@ FIXED_KEYS = {
     "schema_version", "submission", "challenge", "provenance", "stages", "findings",
     "dimensions", "trap", "metrics", "facts", "followup",
 }  # fmt: skip
+OPTIONAL_KEYS = {"model_api"}
+"""Added in a minor version: absent from a result that has nothing to say there."""
 
 
 def a_result(**changes: object) -> Result:
@@ -71,7 +73,7 @@ def test_the_schema_is_a_valid_json_schema() -> None:
 
 def test_the_fixed_keys_are_there_and_required() -> None:
     schema = result_json_schema()
-    assert set(schema["properties"]) == FIXED_KEYS
+    assert set(schema["properties"]) == FIXED_KEYS | OPTIONAL_KEYS
     assert set(schema["required"]) == FIXED_KEYS
     assert schema["properties"]["schema_version"]["const"] == "1.0"
 

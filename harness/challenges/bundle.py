@@ -28,6 +28,8 @@ CASE_FILE_MIN_BYTES = 32
 `requirements.txt`) says nothing private and would match public text by chance: it is not
 looked for in public files. Longer case files are private like the rest of `private/`."""
 ZIP_DATE = (2020, 1, 1, 0, 0, 0)
+CANARY_MIN_CHARS = 6
+"""A shorter canary would match public text by chance."""
 
 
 def bundle_files(challenge: Challenge) -> dict[str, bytes]:
@@ -42,7 +44,18 @@ def bundle_files(challenge: Challenge) -> dict[str, bytes]:
     files[CHALLENGE_FILE] = (challenge.folder / CHALLENGE_FILE).read_bytes()
     files["assessment.toml"] = template_contract(challenge).encode()
     files["SELF-CHECK.md"] = self_check_text(challenge).encode()
+    files.update(model_api_files(challenge))
     return files
+
+
+def model_api_files(challenge: Challenge) -> dict[str, bytes]:
+    """The model API's stand-in (the server with the public config built in) for a
+    challenge that gives one; nothing otherwise. Its config is built in, not beside it, so
+    the candidate starts it with one command: `python model_api_standin.py`."""
+    from harness.model_api import config as api
+
+    standin = api.standin_bytes(challenge.folder)
+    return {} if standin is None else {api.STANDIN_NAME: standin}
 
 
 @dataclass(frozen=True)
@@ -58,6 +71,7 @@ def find_leaks(challenge: Challenge, files: Mapping[str, bytes]) -> list[Leak]:
     leaks: list[Leak] = []
     private = _private_files(challenge)
     ids = _holdout_ids(challenge)
+    canaries = _canaries(challenge)
     for name, content in files.items():
         leaks += [Leak(name, f"the bytes of private/{p}") for p, b in private.items()
                   if b and b in content]  # fmt: skip
@@ -66,7 +80,21 @@ def find_leaks(challenge: Challenge, files: Mapping[str, bytes]) -> list[Leak]:
         found = next((i for i in ids if i.encode() in content), None)
         if found is not None:
             leaks.append(Leak(name, f"the holdout id {found}"))
+        canary = next((c for c in canaries if c.encode() in content), None)
+        if canary is not None:
+            leaks.append(Leak(name, f"a canary of private/model_api.json ({canary[:4]}...)"))
     return leaks
+
+
+def _canaries(challenge: Challenge) -> list[str]:
+    """The personal-data canaries the graded model API looks for: a public file holding one
+    would hand the candidate the trap (the stand-in's public config must hold none)."""
+    from harness.model_api import config as api
+
+    if not api.has_model_api(challenge.folder):
+        return []
+    values = api.load_settings(challenge.folder).private.get("canaries") or []
+    return [str(v) for v in values if len(str(v)) >= CANARY_MIN_CHARS]
 
 
 def pack(challenge: Challenge, out: Path) -> list[str]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from harness.api_grading.run import ModelApiRun
 from harness.challenges.model import Challenge, EvidenceName, Trap
 from harness.contract import Contract
 from harness.holdout import HoldoutKey, baseline_predictions, read_predictions, score_slice
@@ -55,6 +56,8 @@ class CheckContext:
     backend: Backend = "docker"
     references: Mapping[str, float | None] = field(default_factory=dict)
     """The challenge's naive and careful references' headline holdout scores, if recorded."""
+    model_api: ModelApiRun | None = None
+    """What the challenge's model API saw (None: the challenge gives none)."""
 
     @property
     def holdout_metric(self) -> str:

@@ -24,6 +24,7 @@ the server's fixed `--demo-faults`, which is not the graded one).
 
 from __future__ import annotations
 
+import ast
 import json
 import secrets
 from collections.abc import Mapping
@@ -60,6 +61,27 @@ class ModelApiSettings:
 def has_model_api(challenge_folder: Path) -> bool:
     """Whether the challenge gives its candidates a model API."""
     return (challenge_folder / PRIVATE_CONFIG).is_file()
+
+
+def offers_model_api(challenge_folder: Path) -> bool:
+    """Whether the challenge gives a model API, seen from its private side or, in a
+    candidate's unzipped bundle, from the stand-in shipped in it."""
+    return has_model_api(challenge_folder) or (challenge_folder / STANDIN_NAME).is_file()
+
+
+def standin_config(challenge_folder: Path) -> dict[str, Any] | None:
+    """The stand-in's config, for a self-check: the public one (no fault, no canary), from
+    the challenge's own files or from the stand-in its bundle ships; None without either."""
+    if has_model_api(challenge_folder):
+        return public_config(load_settings(challenge_folder))
+    shipped = challenge_folder / STANDIN_NAME
+    if not shipped.is_file():
+        return None
+    for line in shipped.read_text(encoding="utf-8", errors="replace").splitlines():
+        if line.startswith("BUILTIN_CONFIG_JSON = ") and line != BUILTIN_LINE:
+            text = ast.literal_eval(line.removeprefix("BUILTIN_CONFIG_JSON = "))
+            return {**json.loads(text), "key": STANDIN_KEY, "faults": []}
+    raise HarnessError(f"{shipped}: no built-in config (unzip the challenge bundle again)")
 
 
 def load_settings(challenge_folder: Path) -> ModelApiSettings:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import dataclasses
 import io
 import os
 import resource
@@ -22,7 +23,9 @@ import sys
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
+from harness.api_grading.run import ModelApiRun, StageClock
 from harness.models import StageName, StageResult
 from harness.sandbox.docker import ContainerOutcome, Limits
 from harness.sandbox.logs import CappedLog, LogPump
@@ -76,9 +79,11 @@ class LocalRunner(StageLogic):
         shutil.rmtree(work, ignore_errors=True)
         shutil.copytree(self.inputs.submission, work, symlinks=True)
         limits = self.limits[stage]
-        env = environment(fill(command, self.paths), limits, **extra)
+        extra = {**self.inputs.api_environment(stage), **extra}
+        env = environment(fill(command, self.inputs.paths(stage, self.paths)), limits, **extra)
         env |= {"PATH": _path(), "HOME": str(self.workdir)}
-        outcome = run_process(env["GRADE_COMMAND"], work, env, limits)
+        with self.timed(stage):
+            outcome = run_process(env["GRADE_COMMAND"], work, env, limits)
         verdict, reason = verdict_of(outcome, limits)
         return StageRun(stage_result(outcome, verdict, reason))
 
@@ -86,14 +91,38 @@ class LocalRunner(StageLogic):
         return self.output, None
 
 
+def run_local_stages_with_api(
+    inputs: StageInputs,
+    limits: Mapping[StageName, Limits],
+    workdir: Path,
+    progress: Callable[[str], None],
+    model_api: Mapping[str, Any] | None,
+) -> tuple[dict[StageName, StageResult], ModelApiRun | None]:
+    """`run_local_stages`, with the challenge's model API (if it gives one) as a host
+    process beside them, on a free port of this machine's loopback."""
+    if model_api is None:
+        return run_local_stages(inputs, limits, workdir, progress), None
+    from harness.model_api.sidecar import ProcessSidecar
+
+    with ProcessSidecar(model_api) as side:
+        clock = StageClock()
+        inputs = dataclasses.replace(inputs, model_api=side.access)
+        stages = run_local_stages(inputs, limits, workdir, progress, clock)
+        served = side.stop()
+    return stages, ModelApiRun(dict(model_api), served.log, tuple(clock.windows),
+                               served.server_output)  # fmt: skip
+
+
 def run_local_stages(
     inputs: StageInputs,
     limits: Mapping[StageName, Limits],
     workdir: Path,
     progress: Callable[[str], None],
+    clock: StageClock | None = None,
 ) -> dict[StageName, StageResult]:
     """train, predict and test as subprocesses; install and serve are not run locally."""
     runner = LocalRunner(inputs, workdir, limits)
+    runner.clock = clock
     stages: dict[StageName, StageResult] = {
         "install": not_run("the local backend uses the environment grade runs in").result
     }

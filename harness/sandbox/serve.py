@@ -110,14 +110,15 @@ def run_serve(runner: StageRunner, startup_s: float = 30.0, **extra_env: str) ->
     if not contract.commands.serve or contract.serve is None:
         return ServeRun(not_run("no serve command in assessment.toml"), None)
     spec = runner.spec("serve", contract.commands.serve, **extra_env)
-    started = time.monotonic()
-    service = engine.start_container(runner.client, spec)
-    try:
-        probe = _probe(runner, service, startup_s)
-        alive = _running(service)
-        outcome = engine.stop_container(service, started)
-    finally:
-        engine.remove_container(service)
+    with runner.timed("serve"):  # the service joins the model API's namespace, if any
+        started = time.monotonic()
+        service = engine.start_container(runner.client, spec)
+        try:
+            probe = _probe(runner, service, startup_s)  # joins the service's: both reach 127.0.0.1
+            alive = _running(service)
+            outcome = engine.stop_container(service, started)
+        finally:
+            engine.remove_container(service)
     return ServeRun(StageRun(_serve_result(outcome, probe, alive, startup_s)), probe)
 
 

@@ -7,13 +7,16 @@ only for what the harness itself lacks (no engine, no image).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import docker
 
+from harness.api_grading.run import ModelApiRun, StageClock
 from harness.models import StageName, StageResult
 from harness.sandbox import docker as engine
 from harness.sandbox.image import InstallOutcome, build_requirements_layer
@@ -33,6 +36,8 @@ class SandboxOutcome:
     predictions: Path | None
     tests: TestCounts | None
     probe: ProbeReport | None
+    model_api: ModelApiRun | None = None
+    """What the challenge's model API saw (None: the challenge gives none)."""
 
 
 def run_all_stages(
@@ -42,9 +47,12 @@ def run_all_stages(
     workdir: Path,
     progress: Progress,
     skip: frozenset[StageName] = frozenset(),
+    model_api: Mapping[str, Any] | None = None,
 ) -> SandboxOutcome:
     """Install, then train, predict, test and serve in fresh containers (test and serve
-    can be skipped when only the predictions are wanted)."""
+    can be skipped when only the predictions are wanted); with a model API config, its
+    sidecar beside them, on the runtime image (never the submission's requirements layer:
+    a package's code must not run where the canaries are)."""
     progress("install: the submission's requirements")
     install, image = _install(client, inputs, progress)
     if install.verdict == "failed":
@@ -52,9 +60,41 @@ def run_all_stages(
         stages: dict[StageName, StageResult] = {"install": install}
         stages.update(dict.fromkeys(LATER_STAGES, skipped.result))
         return SandboxOutcome(stages, inputs.image, None, None, None)
-    inputs = dataclasses.replace(inputs, image=image)
-    with StageRunner(client, inputs, limits, workdir) as runner:
-        return _run(runner, install, progress, skip)
+    runtime, inputs = inputs.image, dataclasses.replace(inputs, image=image)
+    if model_api is None:
+        with StageRunner(client, inputs, limits, workdir) as runner:
+            return _run(runner, install, progress, skip)
+    with _sidecar(client, runtime, model_api) as (access, clock, served):
+        inputs = dataclasses.replace(inputs, model_api=access)
+        with StageRunner(client, inputs, limits, workdir, clock) as runner:
+            outcome = _run(runner, install, progress, skip)
+    return dataclasses.replace(outcome, model_api=served.run(model_api, clock))
+
+
+@dataclass
+class _Served:
+    """The log once the sidecar has stopped (filled in when its context ends)."""
+
+    log: Any = None
+    output: str = ""
+
+    def run(self, config: Mapping[str, Any], clock: StageClock) -> ModelApiRun:
+        return ModelApiRun(dict(config), self.log, tuple(clock.windows), self.output)
+
+
+@contextlib.contextmanager
+def _sidecar(
+    client: docker.DockerClient, image: str, config: Mapping[str, Any]
+) -> Iterator[tuple[Any, StageClock, _Served]]:
+    """The model API for the stages; its log read back once the last stage has ended."""
+    from harness.model_api.sidecar import DockerSidecar
+
+    served = _Served()
+    with DockerSidecar(client, image, config) as side:
+        clock = StageClock()
+        yield side.access, clock, served
+        stopped = side.stop()
+        served.log, served.output = stopped.log, stopped.server_output
 
 
 def _run(

@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import docker
 
@@ -33,6 +33,10 @@ from harness.sandbox import docker as engine
 from harness.sandbox.junit import TestCounts as TestCounts  # re-exported: callers import it here
 from harness.sandbox.junit import read_junit
 from harness.sandbox.outputs import unpack_tar
+
+if TYPE_CHECKING:
+    from harness.api_grading.run import StageClock
+    from harness.model_api.sidecar import ApiAccess
 
 PATHS = {
     "data": "/data",
@@ -69,6 +73,24 @@ class StageInputs:
     contract: Contract
     image: str
     id_column: str = "row_id"
+    model_api: ApiAccess | None = None
+    """The challenge's model API, for the stages that may call it (None: it gives none)."""
+
+    def api_for(self, stage: str) -> ApiAccess | None:
+        """The model API as this stage reaches it (None: not given to this stage)."""
+        from harness.api_grading.run import API_STAGES
+
+        return self.model_api if stage in API_STAGES else None
+
+    def paths(self, stage: str, base: Mapping[str, str] = PATHS) -> dict[str, str]:
+        """The placeholders of this stage's command: the paths, and the model API's."""
+        access = self.api_for(stage)
+        return {**base, **(access.placeholders() if access else {})}
+
+    def api_environment(self, stage: str) -> dict[str, str]:
+        """The model API's documented variables for this stage (none without one)."""
+        access = self.api_for(stage)
+        return access.environment() if access else {}
 
 
 @dataclass(frozen=True)
@@ -122,6 +144,18 @@ class StageLogic:
     inputs: StageInputs
     junit_path: str
     """Where the test stage writes its JUnit XML, as the stage's own process sees it."""
+    clock: StageClock | None = None
+    """Records when each stage ran, when a model API serves them (the log is told apart by
+    time)."""
+
+    @contextlib.contextmanager
+    def timed(self, stage: StageName) -> Iterator[None]:
+        """Record this stage's window on the model API's clock, if there is one."""
+        if self.clock is None:
+            yield
+            return
+        with self.clock.stage(stage):
+            yield
 
     def run(self, stage: StageName, command: str, **extra: str) -> StageRun:
         raise NotImplementedError
@@ -171,8 +205,10 @@ class StageRunner(StageLogic):
         inputs: StageInputs,
         limits: Mapping[StageName, engine.Limits] | None = None,
         workdir: Path | None = None,
+        clock: StageClock | None = None,
     ) -> None:
         self.client = client
+        self.clock = clock
         self.inputs = inputs
         self.limits = {**DEFAULT_LIMITS, **(limits or {})}
         self.workdir = workdir
@@ -214,6 +250,8 @@ class StageRunner(StageLogic):
     def spec(self, stage: StageName, command: str, **extra: Any) -> engine.ContainerSpec:
         """The container of one stage: the wrapper, its mounts, its limits."""
         limits = self.limits[stage]
+        access = self.inputs.api_for(stage)
+        extra = {**self.inputs.api_environment(stage), **extra}
         return engine.ContainerSpec(
             image=self.inputs.image,
             command=("sh", "-c", WRAPPER),
@@ -221,7 +259,8 @@ class StageRunner(StageLogic):
             mounts=(engine.Mount(self.inputs.submission, "/submission"), *self._mounts(stage)),
             volumes=self._volumes(stage),
             tmpfs=TMPFS,
-            environment=environment(fill(command), limits, **extra),
+            environment=environment(fill(command, self.inputs.paths(stage)), limits, **extra),
+            network_mode=access.network_mode or "none" if access else "none",
             working_dir="/",  # a working_dir of /work would reset the tmpfs's mode to 0755
             role=stage,
         )
@@ -240,7 +279,8 @@ class StageRunner(StageLogic):
         return (artifacts,)
 
     def run(self, stage: StageName, command: str, **extra: str) -> StageRun:
-        outcome = engine.run_container(self.client, self.spec(stage, command, **extra))
+        with self.timed(stage):
+            outcome = engine.run_container(self.client, self.spec(stage, command, **extra))
         verdict, reason = verdict_of(outcome, self.limits[stage])
         return StageRun(stage_result(outcome, verdict, reason))
 

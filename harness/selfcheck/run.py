@@ -126,7 +126,7 @@ def _run_stages(
     kept = context.work / "predictions.csv"
     options = RunOptions(
         context.catalog, data=data, features=features, backend=context.backend,
-        keep_predictions=kept,
+        keep_predictions=kept, model_api="standin",
     )  # fmt: skip
     report = sandbox_submission(zip_path, options, context.progress)
     items = stage_items(report, contract, has_requirements)

@@ -101,7 +101,7 @@ def _dimension(check: str) -> str:
     prefix = check.split(".")[0]
     return {"correctness": "correctness", "code": "code_quality", "deploy": "deployment",
             "trap": "data_judgment", "judgment": "data_judgment",
-            "comms": "communication"}[prefix]  # fmt: skip
+            "comms": "communication", "api": "deployment"}[prefix]  # fmt: skip
 
 
 def _asked(entry: Entry, result: Result, folder: Path | None) -> bool:
