@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 from harness.model_api import server
@@ -145,7 +146,7 @@ def private_config() -> dict[str, object]:
     return base
 
 
-def _csv(path: Path, header: list[str], rows: list[tuple[object, ...]]) -> None:
+def _csv(path: Path, header: list[str], rows: Sequence[tuple[object, ...]]) -> None:
     with path.open("w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream)
         writer.writerow(header)
