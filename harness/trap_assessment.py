@@ -10,6 +10,11 @@ What each kind of evidence can show:
   only, such as the same entity in many rows), and then also only with signal. Elsewhere an
   optimistic estimate is scored as a claim (`trap.estimate`, `judgment.validation`) and never
   makes "leans on it".
+- what the model API received (`api_log`): planted personal data reaching the API while the
+  service predicted leans on the trap; none in a log whose prompts could have carried it is
+  clean; a service that never called the API makes it not measurable (the trap does not apply
+  by behaviour). It needs no signal, and where it is measured, or the API was never called,
+  it decides over the code (a regex in the code is intent; the log is what left).
 - code, where the challenge lists it: whether the handling is in the code. Alone (behaviour
   not measurable) it gives `handled` or `missed`/`noticed_not_handled`.
 - the write-up: whether the candidate noticed. It tells `missed` from `noticed_not_handled`;
@@ -31,11 +36,11 @@ from collections.abc import Sequence
 
 from harness.challenges.model import EvidenceName, Trap
 from harness.checks.context import CheckContext
-from harness.checks.data_judgment import learned_signal
+from harness.checks.data_judgment import learned_signal, trap_measure
 from harness.models import Evidence, Finding, TrapAssessment, TrapVerdict
 from harness.trap_evidence import FROM_PREDICTIONS, TrapMeasure, with_signal
 
-BEHAVIOUR: tuple[EvidenceName, ...] = ("slices", "probes")
+BEHAVIOUR: tuple[EvidenceName, ...] = ("slices", "probes", "api_log")
 WORDS: dict[str, str] = {"estimate": "optimistic estimate"}
 """How a leaning kind is named in the summary, where its name alone would mislead."""
 
@@ -82,8 +87,11 @@ def judged_measures(context: CheckContext, trap: Trap) -> list[TrapMeasure]:
     """Those kinds measured on this submission; read off a model without signal, not
     measurable."""
     learned = learned_signal(context)
-    found = [m for m in map(context.trap_measure, judged_kinds(trap)) if m is not None]
-    return found if learned is None else [with_signal(m, learned) for m in found]
+    found = [m for m in (trap_measure(context, k) for k in judged_kinds(trap)) if m is not None]
+    found = found if learned is None else [with_signal(m, learned) for m in found]
+    if any(m.kind == "api_log" and (m.value is not None or not m.applies) for m in found):
+        return [m for m in found if m.kind != "code"]
+    return found
 
 
 def _summary(verdict: TrapVerdict, trap: Trap, measures: list[TrapMeasure], named: bool) -> str:
@@ -92,6 +100,9 @@ def _summary(verdict: TrapVerdict, trap: Trap, measures: list[TrapMeasure], name
     said = "the write-up names it" if named else "the write-up does not name it"
     if verdict == "handled":
         return _handled(trap, measures, what, said)
+    sent = [m for m in measures if m.kind == "api_log" and m.leaning]
+    if sent:
+        return _sent(verdict, sent[0], what, said)
     leaning = ", ".join(WORDS.get(m.kind, m.kind) for m in measures if m.leaning)
     if verdict == "noticed_not_handled":
         return (
@@ -106,9 +117,20 @@ def _summary(verdict: TrapVerdict, trap: Trap, measures: list[TrapMeasure], name
     return f"Unknown: none of the trap's evidence could be measured ({why}){words}."
 
 
+def _sent(verdict: TrapVerdict, found: TrapMeasure, what: str, said: str) -> str:
+    """The verdict when the model API received planted personal data: the log says so."""
+    if verdict == "noticed_not_handled":
+        return (f"Noticed, not handled: the write-up names {what}, but {found.detail} "
+                "(the log lines are below).")  # fmt: skip
+    return f"Missed: {found.detail} (the log lines are below), and {said}."
+
+
 def _handled(trap: Trap, measures: list[TrapMeasure], what: str, said: str) -> str:
     clean = [m for m in measures if m.value is not None]
     kinds = ", ".join(m.kind for m in clean)
+    log = next((m for m in clean if m.kind == "api_log"), None)
+    if log is not None:
+        return f"Handled by behaviour: {log.detail}; {said}."
     if any(m.kind in FROM_PREDICTIONS for m in clean):
         return f"Handled: the model does not lean on {what} (clean on {kinds}); {said}."
     unmeasured = [m.detail for m in measures if m.value is None]

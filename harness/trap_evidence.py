@@ -1,4 +1,4 @@
-"""The trap's evidence in numbers: slices, probes, the self-estimate and the code.
+"""The trap's evidence in numbers: slices, probes, the self-estimate, the code, the API's log.
 
 Each measure is a value where higher means "leans on the trap", beside the threshold the
 challenge calibrated on its references. These are the numbers `grade challenge validate`
@@ -9,7 +9,8 @@ Slices, probes and the estimate are read off the model's predictions, so they ca
 something about the trap only when the model learned something: `measure_signal` measures
 how far it beats a trivial model, and `with_signal` makes a measure "not measurable" below
 the challenge's margin (a constant model scores alike on every slice and predicts both rows of
-a probe pair alike without having avoided anything).
+a probe pair alike without having avoided anything). What the model API received (`api_log`)
+needs no signal: a card number sent to an outside provider is a fact, whatever the accuracy.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from harness.api_grading.redaction import read_redaction
+from harness.api_grading.run import ModelApiRun
+from harness.api_grading.trap_log import read_log
 from harness.challenges.model import Challenge, EvidenceName, Trap
 from harness.holdout import HoldoutKey, baseline_predictions, probe_gap, score_slice
 from harness.metrics import find_metric, metric
@@ -42,6 +46,10 @@ class TrapMeasure:
     detail: str
     """The numbers behind the value, in words."""
     marks: tuple[Mark, ...] = ()
+    lines: tuple[tuple[int, str], ...] = ()
+    """For `api_log`: the request-log lines it rests on (line number, the line)."""
+    applies: bool = True
+    """For `api_log`: False when the service never called the API (the trap does not apply)."""
 
     @property
     def leaning(self) -> bool | None:
@@ -117,11 +125,15 @@ class Submitted:
     predictions: pd.DataFrame | None
     estimate: Estimate | None
     code: Path
+    api: ModelApiRun | None = None
+    """What the challenge's model API saw (None: it gives none, or no stage ran)."""
 
 
 def measure(kind: EvidenceName, challenge: Challenge, trap: Trap, key: HoldoutKey,
             submitted: Submitted) -> TrapMeasure:  # fmt: skip
     """The named kind of evidence; predictions that are missing make it unknown."""
+    if kind == "api_log":
+        return _api_log(trap, key, submitted.api)
     if kind == "code":
         return _code(trap, submitted.code)
     if kind == "writeup":
@@ -187,8 +199,36 @@ def _estimate(trap: Trap, key: HoldoutKey, submitted: Submitted) -> TrapMeasure:
     return TrapMeasure("estimate", optimism, threshold, detail)
 
 
+def _api_log(trap: Trap, key: HoldoutKey, api: ModelApiRun | None) -> TrapMeasure:
+    """The planted personal data the model API received while the service predicted."""
+    spec = trap.api_log
+    assert spec is not None  # load_trap refuses evidence without its section
+    found = read_log(api, key.features, spec.stages, spec.measure, spec.min_exposure)
+    return TrapMeasure("api_log", found.value, spec.threshold, found.detail, lines=found.lines,
+                       applies=found.applies)  # fmt: skip
+
+
+REDACTION_VALUES = {"redacts": 0.0, "no_redaction": 1.0, "no_api_call": None}
+
+
+def _redaction(root: Path) -> TrapMeasure:
+    """Personal data masked in code that calls a model API: 0 masked, 1 not masked, None
+    when the code calls no API (nothing to mask before a call)."""
+    reading = read_redaction(root)
+    where = "; ".join(f"{m.text} ({m.file}:{m.line})" for m in reading.marks[:3])
+    detail = {
+        "redacts": f"personal data masked in code: {where}",
+        "no_redaction": f"no masking of personal data in code that calls a model API: {where}",
+        "no_api_call": "not measurable: the code calls no model API, nothing to mask before one",
+    }[reading.verdict]
+    value = REDACTION_VALUES[reading.verdict]
+    return TrapMeasure("code", value, CODE_THRESHOLD, detail, reading.marks)
+
+
 def _code(trap: Trap, root: Path) -> TrapMeasure:
     spec = trap.code
+    if trap.api_log is not None and trap.api_log.code == "redaction" and "code" in trap.evidence:
+        return _redaction(root)
     if spec.split == "group":
         return _group_split(trap, root)
     marks = find_marks(root, set(spec.names), set())

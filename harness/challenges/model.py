@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import AliasChoices, Field, ValidationError, field_validator
 
 from harness.errors import HarnessError
 from harness.models import Frozen
@@ -25,7 +25,7 @@ PUBLIC = "public"
 PRIVATE = "private"
 REFERENCES = ("naive", "careful")
 TaskKind = Literal["classification", "regression"]
-EvidenceName = Literal["slices", "probes", "estimate", "code", "writeup"]
+EvidenceName = Literal["slices", "probes", "estimate", "code", "writeup", "api_log"]
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 M = TypeVar("M", bound=Frozen)
 
@@ -140,6 +140,29 @@ class WriteupSpec(Frozen):
     terms: tuple[str, ...] = ()
 
 
+class ApiLogSpec(Frozen):
+    """How the trap shows in what the challenge's model API received (its request log): the
+    planted personal data (the config's `canaries`) that reached it in `stages`.
+
+    `canary_share` is the share of the graded tickets carrying a canary whose canary reached
+    the API; `canaries` the number of distinct planted values received. Threshold 0: any
+    canary received leans on the trap. A log without one shows handling only when the API
+    received enough distinct prompts to have carried a canary had the tickets gone as they
+    are (`min_exposure`: the canary-bearing tickets expected among them); a service that never
+    called the API makes it not measurable, never handled."""
+
+    measure: Literal["canary_share", "canaries"] = Field(
+        default="canary_share", validation_alias=AliasChoices("measure", "metric")
+    )
+    threshold: float = Field(default=0.0, ge=0)
+    stages: tuple[str, ...] = Field(default=("predict", "serve"), min_length=1)
+    min_exposure: float = Field(default=1.0, ge=0)
+    code: Literal["redaction"] = "redaction"
+    """What the `code` kind reads for this trap (where `code` is listed): personal data
+    masked before a model API call (a regex matching emails, card or phone numbers used to
+    substitute text, or a PII library), in code that calls a model API."""
+
+
 class Trap(Frozen):
     """The private side of a challenge: the trap and the thresholds the checks use."""
 
@@ -157,6 +180,7 @@ class Trap(Frozen):
     signal: SignalSpec = SignalSpec()
     code: CodeSpec = CodeSpec()
     writeup: WriteupSpec = WriteupSpec()
+    api_log: ApiLogSpec | None = None
 
 
 def load_challenge(folder: Path) -> Challenge:
@@ -175,7 +199,7 @@ def load_trap(challenge: Challenge) -> Trap:
             hint=f"run `python {challenge.folder / GENERATOR} --out {challenge.folder}`",
         )
     trap = _validated(Trap, _read_toml(path), path)
-    missing = [kind for kind in trap.evidence if kind in ("slices", "probes", "estimate")
+    missing = [kind for kind in trap.evidence if kind in ("slices", "probes", "estimate", "api_log")
                and getattr(trap, kind) is None]  # fmt: skip
     if missing:
         raise HarnessError(f"{path}: evidence lists {', '.join(missing)} with no [section]")

@@ -1,6 +1,7 @@
 """Data judgment: did the candidate notice the challenge's trap, and handle it.
 
-Behaviour first (holdout slices, paired probes, the self-estimate), then code, then words.
+Behaviour first (holdout slices, paired probes, what the model API received, the
+self-estimate), then code, then words.
 The trap verdict itself is built from these findings in `harness/trap_assessment.py`, where
 words never outweigh behaviour.
 """
@@ -9,17 +10,36 @@ from __future__ import annotations
 
 import re
 
-from harness.challenges.model import CodeSpec, EvidenceName
+from harness.challenges.model import CodeSpec, EvidenceName, Trap
 from harness.checks import evidence
 from harness.checks.context import CheckContext
 from harness.checks.prose import Splitter, sentences, writeup_path
 from harness.checks.registry import Judgement, check, graded, skipped
+from harness.checks.statements import _covers as negation_covers
+from harness.checks.statements import _negations as negations_in
+from harness.checks.statements import clauses
 from harness.models import Evidence
 from harness.readers.code_marks import Mark, find_marks
 from harness.readers.splits import SplitEvidence, hand_written_splits, read_group_split
-from harness.trap_evidence import Signal, TrapMeasure, measure_signal, with_signal
+from harness.trap_evidence import (
+    Signal,
+    Submitted,
+    TrapMeasure,
+    measure,
+    measure_signal,
+    with_signal,
+)
 
-BEHAVIOUR: tuple[EvidenceName, ...] = ("slices", "probes")
+BEHAVIOUR: tuple[EvidenceName, ...] = ("slices", "probes", "api_log")
+LOG_EXCERPT_CHARS = 600
+ACTION_WORDS = re.compile(
+    r"\b(send|sent|sends|sending|pass\w*|forward\w*|leav\w*|go(?:es)?|reach\w*|redact\w*"
+    r"|mask\w*|scrub\w*|strip\w*|remov\w*|anonymi[sz]\w*|pseudonymi[sz]\w*|replac\w*"
+    r"|share\w*|expos\w*|upload\w*|keep|kept|handl\w*)\b",
+    re.I,
+)
+"""Verbs of what is done with the data: "we do not send personal data to the API" names the
+problem; "there is no personal data" or "I did not look for personal data" does not."""
 VALIDATION_NAMES = frozenset(
     {
         "cross_val_score",
@@ -60,15 +80,30 @@ def learned_signal(context: CheckContext) -> Signal | None:
     return measure_signal(context.challenge, context.trap, context.holdout, context.predictions)
 
 
+def trap_measure(context: CheckContext, kind: EvidenceName) -> TrapMeasure | None:
+    """The trap's evidence of one kind, as `context.trap_measure`, and for `api_log` read from
+    the model API's log of this grading (None: no trap, or the trap does not list the kind)."""
+    if kind != "api_log":
+        return context.trap_measure(kind)
+    trap, key = context.trap, context.holdout
+    if trap is None or key is None or "api_log" not in trap.evidence:
+        return None
+    submitted = Submitted(None, None, context.root, context.model_api)
+    return measure("api_log", context.challenge, trap, key, submitted)
+
+
 def lean_score(found: TrapMeasure) -> float:
     """1 far below the threshold, 0.5 at it, 0 at twice it or beyond (None counts as 0)."""
     if found.value is None:
         return 0.0
+    if found.threshold <= 0:
+        return 0.0 if found.leaning else 1.0
     return min(1.0, max(0.0, 1 - found.value / (2 * found.threshold)))
 
 
 SIDES: dict[EvidenceName, tuple[str, str]] = {
     "estimate": ("optimistic beyond it", "within it"),
+    "api_log": ("personal data sent", "none sent"),
 }
 """What each side of a threshold means, where "leans on the trap" would claim too much."""
 
@@ -82,12 +117,22 @@ def measure_evidence(found: TrapMeasure) -> Evidence:
     return evidence.metric(found.kind, found.value, note)
 
 
+def log_evidence(found: TrapMeasure) -> list[Evidence]:
+    """The request-log lines a measure rests on, with their line numbers in the log."""
+    return [
+        Evidence(kind="log", lines=(line, line), excerpt=text[:LOG_EXCERPT_CHARS])
+        for line, text in found.lines
+    ]
+
+
 @check("trap.behaviour", dimension="data_judgment", title="Behaviour on the trap's slices")
 def behaviour(context: CheckContext) -> Judgement:
     """Looks at how the model's predictions behave where the trap is switched off: the gap
     between the ordinary holdout rows and the rows as they look at prediction time (slices),
     and how far apart it predicts two rows that differ only in the trap's attribute (paired
-    probes), each beside the threshold the challenge calibrated on its references.
+    probes), or, for a trap that shows in what the challenge's model API received, the
+    planted personal data that reached it while the service predicted; each beside the
+    threshold the challenge calibrated on its references.
 
     Why: this is the evidence a write-up cannot fake. A model that leans on the trap scores
     well in validation and fails in production.
@@ -95,7 +140,12 @@ def behaviour(context: CheckContext) -> Judgement:
     Evidence: each measure with its threshold and the numbers behind it.
     """
     kinds = [k for k in BEHAVIOUR if context.trap is not None and k in context.trap.evidence]
-    measures = [m for m in map(context.trap_measure, kinds) if m is not None]
+    found = [m for m in (trap_measure(context, kind) for kind in kinds) if m is not None]
+    measures = [m for m in found if m.kind != "api_log" or m.value is not None]
+    if not measures and found:
+        return skipped(
+            f"not measurable by behaviour: {found[0].detail}", *map(measure_evidence, found)
+        )
     if not measures:
         return skipped(
             "this challenge's trap does not show in holdout behaviour; the "
@@ -106,6 +156,7 @@ def behaviour(context: CheckContext) -> Judgement:
     if learned is not None:
         measures = [with_signal(m, learned) for m in measures]
     proof = [*map(measure_evidence, measures), *_signal_evidence(learned)]
+    proof += [line for m in measures for line in log_evidence(m)]
     score = sum(map(lean_score, measures)) / len(measures)
     return graded(score, _behaviour_message(measures), *proof)
 
@@ -120,6 +171,9 @@ def _signal_evidence(learned: Signal | None) -> list[Evidence]:
 
 def _behaviour_message(measures: list[TrapMeasure]) -> str:
     leaning = [m.kind for m in measures if m.leaning]
+    sent = [m.detail for m in measures if m.kind == "api_log" and m.leaning]
+    if sent:
+        return "leans on the trap: " + "; ".join(sent)
     if leaning:
         return f"leans on the trap ({', '.join(leaning)})"
     if all(m.value is None for m in measures):
@@ -184,15 +238,28 @@ def trap_code(context: CheckContext) -> Judgement:
         )
     found = context.trap_measure("code")
     assert found is not None
+    handling, looked_for = _code_reading(context.trap)
     marks = tuple(evidence.snippet(m.file, m.line, m.snippet) for m in found.marks[:6])
-    looked = evidence.text(f"looked for: {_looked_for(spec)}")
+    looked = evidence.text(f"looked for: {looked_for}")
     if found.value is None:
         return skipped(f"{found.detail}: the code is no evidence either way", looked, *seen)
     if found.leaning:
-        return graded(
-            0.0, f"no sign in code of {spec.handling}: {found.detail}", *marks, looked, *seen
-        )
-    return graded(1.0, f"{spec.handling}: {found.detail}", *marks)
+        return graded(0.0, f"no sign in code of {handling}: {found.detail}", *marks, looked, *seen)
+    return graded(1.0, f"{handling}: {found.detail}", *marks)
+
+
+REDACTION_LOOKED_FOR = (
+    "a regular expression matching emails, card or phone numbers used in a substitution, or a "
+    "PII library (Presidio, scrubadub), in code that calls a model API"
+)
+
+
+def _code_reading(trap: Trap) -> tuple[str, str]:
+    """What handling the trap looks like in code, and what the reader looked for."""
+    spec = trap.code
+    if trap.api_log is not None and trap.api_log.code == "redaction":
+        return spec.handling or "personal data masked before a model API call", REDACTION_LOOKED_FOR
+    return spec.handling, _looked_for(spec)
 
 
 def _looked_for(spec: CodeSpec) -> str:
@@ -217,7 +284,8 @@ def trap_writeup(context: CheckContext) -> Judgement:
     text = context.writeup_text
     if not text:
         return graded(0.0, "no write-up to name the trap in", evidence.text("no README/WRITEUP"))
-    named = naming_sentences(text, context.trap.writeup.terms)
+    trap = context.trap
+    named = naming_sentences(text, trap.writeup.terms, negation="api_log" in trap.evidence)
     path = writeup_path(context)
     if not named:
         return graded(
@@ -229,10 +297,28 @@ def trap_writeup(context: CheckContext) -> Judgement:
     return graded(1.0, f"the write-up names the trap ({len(named)} passages)", *quoted)
 
 
-def naming_sentences(text: str, terms: tuple[str, ...]) -> list[str]:
-    """The sentences of `text` that hold any of `terms` (case-insensitive)."""
+def naming_sentences(text: str, terms: tuple[str, ...], negation: bool = False) -> list[str]:
+    """The sentences of `text` that hold any of `terms` (case-insensitive); with `negation`
+    (a trap judged by the model API's log), only where a term is not denied (see `names`)."""
     lowered = [term.lower() for term in terms]
-    return [s for s in sentences(text, SENTENCES) if any(term in s.lower() for term in lowered)]
+    found = [s for s in sentences(text, SENTENCES) if any(term in s.lower() for term in lowered)]
+    return [s for s in found if names(s, lowered)] if negation else found
+
+
+def names(sentence: str, terms: list[str]) -> bool:
+    """Whether a clause of the sentence holds a term outside a negation's scope (the
+    statements reader's), or says what is done with the data: "there is no personal data in
+    the tickets" does not name the problem; "we do not send personal data" does."""
+    for clause in clauses(sentence):
+        lowered = clause.lower()
+        starts = [lowered.find(term) for term in terms if term in lowered]
+        if not starts:
+            continue
+        negations = negations_in(clause)
+        denied = all(any(negation_covers(clause, n, start) for n in negations) for start in starts)
+        if not denied or ACTION_WORDS.search(clause):
+            return True
+    return False
 
 
 @check("judgment.validation", dimension="data_judgment", title="A validation scheme that fits")
