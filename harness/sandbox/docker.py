@@ -20,6 +20,7 @@ import contextlib
 import io
 import os
 import re
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -282,20 +283,21 @@ def _supervise(container: Any, limits: Limits) -> ContainerOutcome:
         vanished=(NotFound, APIError, requests.RequestException, ValueError),
     )
     reader.start()
+    sampler = MemorySampler(container)
+    sampler.start()
     deadline = started + limits.timeout_s
-    peak: float | None = None
     killed_for: str | None = None
     exit_code: int | None = None
     while exit_code is None:
         exit_code = _wait_briefly(container)
         if exit_code is not None:
             break
-        peak = _max(peak, _memory_now_mb(container))
         if reader.over_limit or time.monotonic() >= deadline:
             killed_for = "output" if reader.over_limit else "timeout"
             _kill(container)
             exit_code = _wait_briefly(container, 10.0)
     duration = time.monotonic() - started
+    sampler.stop()
     reader.join(timeout=5)
     state = _state(container)
     return ContainerOutcome(
@@ -304,9 +306,42 @@ def _supervise(container: Any, limits: Limits) -> ContainerOutcome:
         oom_killed=bool(state.get("OOMKilled")) and killed_for is None,
         output_limit=killed_for == "output",
         duration_s=duration,
-        peak_memory_mb=peak,
+        peak_memory_mb=sampler.peak,
         log=log,
     )
+
+
+class MemorySampler(threading.Thread):
+    """A container's peak memory, from the engine's stats stream (a sample a second) in the
+    background. A one-off stats call blocks for about a second (the engine waits for its
+    next sample, `one_shot` or not): made in the supervising loop, it delayed noticing that
+    a stage had ended by as much, an idle second per stage. The stream does not end when the
+    container does, so the sampler stops at the first sample after `stop()` or after the
+    container is gone."""
+
+    def __init__(self, container: Any) -> None:
+        super().__init__(daemon=True)
+        self.container = container
+        self.peak: float | None = None
+        self._stopped = threading.Event()
+
+    def stop(self) -> None:
+        """Stop at the next sample; the supervisor never waits for it."""
+        self._stopped.set()
+
+    def run(self) -> None:
+        try:
+            stream = self.container.stats(stream=True, decode=True)
+            try:
+                for stats in stream:
+                    used = _used_mb(stats)
+                    if self._stopped.is_set() or (used is None and self.peak is not None):
+                        return
+                    self.peak = _max(self.peak, used)
+            finally:
+                stream.close()
+        except (NotFound, APIError, requests.RequestException, ValueError):
+            return
 
 
 def _wait_briefly(container: Any, seconds: float = POLL_S) -> int | None:
@@ -334,12 +369,9 @@ def _state(container: Any) -> dict[str, Any]:
     return state
 
 
-def _memory_now_mb(container: Any) -> float | None:
-    """Peak memory so far (cgroup v1 keeps the max; v2 gives current usage)."""
-    try:
-        stats = container.stats(stream=False, one_shot=True)
-    except (NotFound, APIError, requests.RequestException):
-        return None
+def _used_mb(stats: Mapping[str, Any]) -> float | None:
+    """Peak memory so far in one stats sample (cgroup v1 keeps the max; v2 gives current
+    usage); None in a sample of a container that is not running."""
     memory = stats.get("memory_stats") or {}
     used = memory.get("max_usage") or memory.get("usage")
     return used / (1024 * 1024) if used else None
