@@ -144,3 +144,16 @@ def test_the_same_commit_reviews_to_the_same_scores(
         k: v.score for k, v in first.areas.items()
     }
     assert [f.text for f in again.flags] == [f.text for f in first.flags]
+
+
+def test_a_readme_table_naming_production_is_not_read_as_a_claim_of_it(tmp_path: Path) -> None:
+    repo = gitrepos.init(tmp_path / "table-readme")
+    readme = (
+        "# Scorer\n\nA library that scores churn.\n\n"
+        "| area | what it covers |\n| --- | --- |\n"
+        "| production deployment | the service is deployed to production by the platform team |\n"
+    )
+    code = "def score(x: float) -> float:\n    return x\n"
+    repo.commit("a library", gitrepos.START, {"README.md": readme, "scorer.py": code})
+    found = signal(review(repo.root, tmp_path / "out"), "portfolio.readme_production")
+    assert found.state != "production", found.message

@@ -269,7 +269,7 @@ def readme_production(repo: Repo) -> Judged:
     writeup = repo.context.inventory.writeup
     if writeup is None:
         return judged(0.0, "no_readme", "no README at the top of the repository")
-    said = statements(repo.context)
+    said = [s for s in statements(repo.context) if not _table_row(s.text)]
     production = [s for s in said if "deployment" in s.reading.makes and PRODUCTION.search(s.text)]
     running = [s for s in said if s.reading.makes & {"serving", "monitoring"}]
     shown = [evidence.text(s.text[:300], writeup.path) for s in [*production[:2], *running[:2]]]
@@ -295,3 +295,9 @@ def readme_production(repo: Repo) -> Judged:
         f"{writeup.path} says nothing about running it in production",
         evidence.file(writeup.path, f"{writeup.summary.words} words"),
     )
+
+
+def _table_row(text: str) -> bool:
+    """A Markdown table's row (`| a | b |`): its cells are labels, not a sentence, so a
+    column named "production deployment" says nothing about where the system runs."""
+    return text.count("|") >= 2

@@ -67,7 +67,7 @@ def ci(repo: Repo) -> Judged:
         return judged(
             0.0,
             "none",
-            "no CI configuration",
+            "no configuration of a hosted CI service",
             evidence.text(
                 "looked for GitHub Actions, GitLab CI, CircleCI, Azure, "
                 "Jenkins, Travis, Bitbucket, Drone, Buildkite, AppVeyor"
