@@ -120,12 +120,24 @@ def sandbox_submission(
 ) -> SandboxReport:
     """Intake, then every sandbox stage in fresh hardened containers (or, with the `local`
     backend, plain subprocesses: never the default, and the report says so)."""
+    return sandbox_submission_with_api(zip_path, options, progress)[0]
+
+
+def sandbox_submission_with_api(
+    zip_path: Path, options: RunOptions, progress: Callable[[str], None]
+) -> tuple[SandboxReport, ModelApiRun | None]:
+    """`sandbox_submission`, with what the challenge's model API saw (a challenge's
+    validation measures its references' trap from that log)."""
     parse_overrides(options.limit_overrides)  # a bad --limit fails before anything runs
     with tempfile.TemporaryDirectory(prefix="grade-run-") as tmp:
         submission = intake(zip_path, Path(tmp) / "submission")
         challenge = options.catalog.get(submission.contract.challenge)
         run = run_sandbox(submission, challenge, options, Path(tmp), progress)
         _keep(run.predictions, options.keep_predictions)
+    return _report(submission, challenge, run), run.model_api
+
+
+def _report(submission: Submission, challenge: Challenge, run: SandboxRun) -> SandboxReport:
     return SandboxReport(
         submission=submission.info,
         challenge=ChallengeRef(id=challenge.id, version=challenge.version),

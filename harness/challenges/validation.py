@@ -43,7 +43,7 @@ from harness.errors import HarnessError
 from harness.holdout import HOLDOUT, load_holdout, read_predictions, score_slice
 from harness.metrics import metric
 from harness.packing import zip_folder
-from harness.pipeline import RunOptions, SandboxReport, sandbox_submission
+from harness.pipeline import RunOptions, SandboxReport, sandbox_submission_with_api
 from harness.rubric import load_rubric
 from harness.trap_evidence import Signal, Submitted, TrapMeasure, measure, measure_signal
 
@@ -226,10 +226,10 @@ def _run_reference(challenge: Challenge, trap: Trap, reference: str, data_root: 
         skip=frozenset() if data_root == challenge.folder else frozenset({"test", "serve"}),
     )
     zipped = zip_folder(folder, tmp / f"{reference}.zip")
-    report = sandbox_submission(zipped, options, lambda _message: None)
+    report, api = sandbox_submission_with_api(zipped, options, lambda _message: None)
     key = load_holdout(challenge, data_root)
     frame = read_predictions(predictions, challenge) if predictions.is_file() else None
-    submitted = Submitted(frame, load_contract(folder).estimate, folder)
+    submitted = Submitted(frame, load_contract(folder).estimate, folder, api)
     measures = {kind: measure(kind, challenge, trap, key, submitted) for kind in trap.evidence}
     headline = metric(challenge.metrics[0])
     score = None if frame is None else score_slice(key, frame, headline, trap.primary_slice).value

@@ -70,6 +70,15 @@ CHECK_TITLES: Mapping[str, str] = {
     "comms.length": "Write-up length",
     "comms.claims": "Claims against measurements",
     "comms.readable": "What the write-up lost in reading",
+    "api.retry_after": "Model API: Retry-After honoured",
+    "api.backoff": "Model API: retries bounded, with backoff",
+    "api.timeout": "Model API: a stalled call abandoned",
+    "api.degradation": "Model API: a fallback when it fails",
+    "api.concurrency": "Model API: within the rate limit",
+    "api.cost": "Model API: cost against the budget",
+    "api.cache": "Model API: identical tickets paid once",
+    "api.model_choice": "Model API: the cheap model where it suffices",
+    "api.personal_data": "Model API: no personal data sent",
 }
 STATUS_LABELS = {
     "pass": "pass",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import shutil
 import zipfile
 from pathlib import Path
@@ -16,7 +17,10 @@ from harness.challenges.scaffold import scaffold
 from harness.errors import HarnessError
 from harness.rubric import load_rubric
 
-BUNDLED_IDS = ("customer-churn", "equipment-resale", "pump-failure")
+TABULAR_IDS = ("customer-churn", "equipment-resale", "pump-failure")
+"""The challenges whose traps show in predictions (slices, probes, estimate, code)."""
+BUNDLED_IDS = (*TABULAR_IDS, "support-tickets")
+"""Every bundled challenge; support-tickets' trap shows in what its model API receives."""
 
 
 def copy_challenge(challenge_id: str, parent: Path) -> Challenge:
@@ -27,7 +31,7 @@ def copy_challenge(challenge_id: str, parent: Path) -> Challenge:
     return load_challenge(target)
 
 
-def test_the_three_bundled_challenges_are_listed() -> None:
+def test_the_four_bundled_challenges_are_listed() -> None:
     catalog = load_catalog()
     assert set(catalog.challenges) == set(BUNDLED_IDS)
     tasks = {c.task for c in catalog.challenges.values()}
@@ -122,8 +126,9 @@ def test_a_packed_bundle_holds_no_byte_of_any_private_file(
     with zipfile.ZipFile(out) as archive:
         contents = {i.filename: archive.read(i) for i in archive.infolist()}
     assert sorted(contents) == sorted(f"{challenge_id}/{name}" for name in names)
+    standin = {"model_api_standin.py"} if challenge_id == "support-tickets" else set()
     assert {"brief.md", "data/train.csv", "data/sample_features.csv", "assessment.toml",
-            "challenge.toml", "SELF-CHECK.md"} == set(names)  # fmt: skip
+            "challenge.toml", "SELF-CHECK.md", *standin} == set(names)  # fmt: skip
     private = [p.read_bytes() for p in challenge.private.rglob("*") if p.is_file()]
     for content in contents.values():
         assert not any(secret in content for secret in private if secret)
@@ -136,11 +141,15 @@ def test_a_packed_bundle_holds_no_byte_of_any_private_file(
 
 
 def _holdout_lines(challenge: Challenge) -> list[bytes]:
-    """Every data line of the private holdout files (each starts with a holdout id)."""
+    """Every data line of the private holdout files that starts with a holdout id (a text
+    field may span lines: its other lines are the ticket's words, not the holdout's)."""
     lines = []
     for name in ("features.csv", "labels.csv"):
         path = challenge.private / "holdout" / name
-        lines += path.read_bytes().splitlines()[1:]
+        with path.open(newline="", encoding="utf-8") as stream:
+            ids = {row[0].encode() for row in list(csv.reader(stream))[1:] if row}
+        lines += [line for line in path.read_bytes().splitlines()[1:]
+                  if line.split(b",")[0].strip(b'"') in ids]  # fmt: skip
     return lines
 
 

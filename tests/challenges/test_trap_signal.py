@@ -15,10 +15,10 @@ from harness.challenges.validation import SignalRoom
 from harness.errors import HarnessError
 from harness.holdout import baseline_predictions, load_holdout
 from harness.trap_evidence import Signal, TrapMeasure, measure_signal, with_signal
-from tests.challenges.test_catalog import BUNDLED_IDS
+from tests.challenges.test_catalog import TABULAR_IDS
 
 
-@pytest.mark.parametrize("challenge_id", BUNDLED_IDS)
+@pytest.mark.parametrize("challenge_id", TABULAR_IDS)
 def test_every_bundled_trap_calibrates_a_margin(challenge_id: str) -> None:
     trap = load_trap(load_catalog().get(challenge_id))
     assert trap.signal.margin > 0

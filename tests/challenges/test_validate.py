@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from harness.challenges.catalog import BUNDLED
-from tests.challenges.test_catalog import BUNDLED_IDS
+from tests.challenges.test_catalog import TABULAR_IDS
 
 pytestmark = pytest.mark.docker
 GRADE = Path(sys.executable).with_name("grade")
@@ -25,7 +25,7 @@ def validate(*args: str | Path) -> subprocess.CompletedProcess[str]:
     )  # fmt: skip
 
 
-@pytest.mark.parametrize("challenge_id", BUNDLED_IDS)
+@pytest.mark.parametrize("challenge_id", TABULAR_IDS)
 def test_each_bundled_challenge_validates(
     challenge_id: str, sandbox_image: str, no_leftovers: None
 ) -> None:
