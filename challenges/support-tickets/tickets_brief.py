@@ -156,8 +156,8 @@ method = "how you estimated it"
 - The predictions CSV has one row per input row and the columns `ticket_id`, `prediction`
   (the queue's number, 1 to 6) and `urgency` (`low`, `normal`, `high` or `urgent`).
 - We score the queue by balanced accuracy (the mean, over the six queues, of the share of
-  its tickets routed there) and the urgency by accuracy, on tickets from the weeks after the
-  export.
+  its tickets routed there), on tickets from the weeks after the export; the urgency is
+  read in the interview, not scored.
 - Your code runs in Python 3.11 with pandas, numpy, scikit-learn, scipy, FastAPI, Flask,
   pytest, httpx, requests, the `openai` and `anthropic` SDKs, tenacity and tiktoken
   installed; list anything else in `requirements.txt`.
