@@ -7,8 +7,6 @@ stylesheet, with a few cohort rules after it. No script, no font, nothing from t
 
 from __future__ import annotations
 
-from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import jinja2
@@ -16,35 +14,19 @@ from markupsafe import Markup
 
 from harness.cohort.page import PageView
 from harness.files import write_text
-from harness.report.render import printable_value, stylesheet
+from harness.report.render import family_environment, family_stylesheet
 
 TEMPLATE = "cohort.html.j2"
 STYLESHEET = "cohort.css"
 PAGE_NAME = "cohort.html"
 
 
-@cache
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.ChoiceLoader(
-            [
-                jinja2.PackageLoader("harness.cohort", "templates"),
-                jinja2.PackageLoader("harness.report", "templates"),
-            ]
-        ),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        finalize=printable_value,
-    )
+    return family_environment("harness.cohort")
 
 
 def _css() -> Markup:
-    """The report's stylesheet, then the cohort's own rules: our files, never input."""
-    own = resources.files("harness.cohort").joinpath("static", STYLESHEET)
-    return stylesheet() + Markup("\n") + Markup(own.read_text(encoding="utf-8"))
+    return family_stylesheet("harness.cohort", STYLESHEET)
 
 
 def render_page(view: PageView) -> str:

@@ -8,8 +8,6 @@ rules of the portfolio's own. No script, no font, no image, nothing from the net
 
 from __future__ import annotations
 
-from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import jinja2
@@ -18,35 +16,20 @@ from markupsafe import Markup
 from harness.files import write_text
 from harness.portfolio.model import PortfolioResult
 from harness.portfolio.view import build_view
-from harness.report.render import printable_value, stylesheet
+from harness.report.render import family_environment, family_stylesheet
 
 TEMPLATE = "portfolio.html.j2"
 STYLESHEET = "portfolio.css"
 REPORT_NAME = "report.html"
 
 
-@cache
 def environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.ChoiceLoader(
-            [
-                jinja2.PackageLoader("harness.portfolio", "templates"),
-                jinja2.PackageLoader("harness.report", "templates"),
-            ]
-        ),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        finalize=printable_value,
-    )
+    return family_environment("harness.portfolio")
 
 
 def portfolio_css() -> Markup:
-    """The report's stylesheet, then the portfolio's rules: our files, never input."""
-    own = resources.files("harness.portfolio").joinpath("static", STYLESHEET)
-    return stylesheet() + Markup("\n") + Markup(own.read_text(encoding="utf-8"))
+    """The report's stylesheet, then the portfolio's rules."""
+    return family_stylesheet("harness.portfolio", STYLESHEET)
 
 
 def render_portfolio(result: PortfolioResult) -> str:

@@ -30,9 +30,15 @@ REPORT_NAME = "report.html"
 
 
 @cache
-def _environment() -> jinja2.Environment:
+def family_environment(package: str = "harness.report") -> jinja2.Environment:
+    """The templates of `package` (the report, the cohort page, the portfolio review), then
+    the report's own, under the report's rules: autoescape, strict undefined, and every
+    printed value through `printable_value`. One place, so the family cannot drift apart."""
+    loaders: list[jinja2.BaseLoader] = [jinja2.PackageLoader(package, "templates")]
+    if package != "harness.report":
+        loaders.append(jinja2.PackageLoader("harness.report", "templates"))
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("harness.report", "templates"),
+        loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -40,6 +46,10 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         finalize=printable_value,
     )
+
+
+def _environment() -> jinja2.Environment:
+    return family_environment()
 
 
 def printable_value(value: object) -> object:
@@ -54,6 +64,13 @@ def stylesheet() -> Markup:
     """The harness's own CSS: the one thing on the page that is not escaped."""
     css = resources.files("harness.report").joinpath("static", STYLESHEET)
     return Markup(css.read_text(encoding="utf-8"))  # our own file, never input
+
+
+def family_stylesheet(package: str, name: str) -> Markup:
+    """The report's stylesheet, then `package`'s own rules (`static/<name>`): our files,
+    never input."""
+    own = resources.files(package).joinpath("static", name)
+    return stylesheet() + Markup("\n") + Markup(own.read_text(encoding="utf-8"))
 
 
 def render_report(result: Result, beside: Beside | None = None) -> str:
