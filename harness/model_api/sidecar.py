@@ -112,7 +112,36 @@ class ServedLog:
     exit_code: int | None
 
 
-class DockerSidecar:
+class _Sidecar:
+    """What both sidecars share: the folder of the log, stopping once on a clean exit, and
+    the cleanup of whatever they started, whatever happens."""
+
+    def __init__(self) -> None:
+        self._stack = contextlib.ExitStack()
+        self._served: ServedLog | None = None
+        self._log_dir: Path | None = None
+
+    @property
+    def log_path(self) -> Path:
+        """The request log on the host (written while the server runs, flushed per line)."""
+        if self._log_dir is None:
+            raise SandboxError("the model API has not started")
+        return self._log_dir / LOG_NAME
+
+    def stop(self) -> ServedLog:
+        raise NotImplementedError
+
+    def __exit__(
+        self, kind: type[BaseException] | None, err: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            if self._served is None and kind is None:
+                self.stop()
+        finally:
+            self._stack.close()
+
+
+class DockerSidecar(_Sidecar):
     """The server in a hardened container (a context manager; `stop()` reads the log)."""
 
     def __init__(
@@ -126,11 +155,9 @@ class DockerSidecar:
         self.image = image
         self.config = dict(config)
         self.startup_s = startup_s
-        self._stack = contextlib.ExitStack()
+        super().__init__()
         self._container: Any = None
         self._started = 0.0
-        self._served: ServedLog | None = None
-        self._log_dir: Path | None = None
 
     @property
     def access(self) -> ApiAccess:
@@ -138,13 +165,6 @@ class DockerSidecar:
             raise SandboxError("the model API sidecar is not running")
         url = f"http://127.0.0.1:{PORT}/v1"
         return ApiAccess(url, str(self.config["key"]), f"container:{self._container.id}")
-
-    @property
-    def log_path(self) -> Path:
-        """The request log on the host (written while the server runs, flushed per line)."""
-        if self._log_dir is None:
-            raise SandboxError("the model API has not started")
-        return self._log_dir / LOG_NAME
 
     def __enter__(self) -> DockerSidecar:
         try:
@@ -158,15 +178,6 @@ class DockerSidecar:
             self._stack.close()
             raise
         return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, err: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        try:
-            if self._served is None and kind is None:
-                self.stop()
-        finally:
-            self._stack.close()
 
     def stop(self) -> ServedLog:
         """Stop the server (SIGTERM, then SIGKILL) and read its log; once is enough."""
@@ -211,31 +222,22 @@ class DockerSidecar:
         )
 
 
-class ProcessSidecar:
+class ProcessSidecar(_Sidecar):
     """The server as a host subprocess on a free local port (the `local` backend, tests)."""
 
     def __init__(self, config: Mapping[str, Any], startup_s: float = STARTUP_S) -> None:
         self.config = dict(config)
         self.startup_s = startup_s
-        self._stack = contextlib.ExitStack()
+        super().__init__()
         self._process: subprocess.Popen[bytes] | None = None
         self._output = CappedLog()
         self._access: ApiAccess | None = None
-        self._served: ServedLog | None = None
-        self._log_dir: Path | None = None
 
     @property
     def access(self) -> ApiAccess:
         if self._access is None:
             raise SandboxError("the model API is not running")
         return self._access
-
-    @property
-    def log_path(self) -> Path:
-        """The request log on the host (written while the server runs, flushed per line)."""
-        if self._log_dir is None:
-            raise SandboxError("the model API has not started")
-        return self._log_dir / LOG_NAME
 
     def __enter__(self) -> ProcessSidecar:
         try:
@@ -248,15 +250,6 @@ class ProcessSidecar:
             self._stack.close()
             raise
         return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, err: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        try:
-            if self._served is None and kind is None:
-                self.stop()
-        finally:
-            self._stack.close()
 
     def stop(self) -> ServedLog:
         """Stop the server (SIGTERM, then SIGKILL) and read its log; once is enough."""
