@@ -97,6 +97,9 @@ class RunOptions:
     model_api: Literal["graded", "standin"] = "graded"
     """A challenge's model API as graded (its faults, its canaries), or its public stand-in
     (the candidate's self-check: no fault schedule, nothing private)."""
+    model_api_folder: Path | None = None
+    """Where the model API's config is read: by default the challenge's folder; in a
+    challenge's validation, the folder of a seed's generated data (its own canaries)."""
 
 
 @dataclass(frozen=True)
@@ -162,7 +165,7 @@ def run_sandbox(
         parse_overrides([*challenge.limit_overrides(), *options.limit_overrides]),
     )
     data, features = _inputs(challenge, options)
-    api = model_api_config(submission, challenge, options.model_api)
+    api = model_api_config(submission, challenge, options.model_api, options.model_api_folder)
     inputs = StageInputs(
         submission.unpacked.root, data, features, submission.contract, "", challenge.id_column
     )
@@ -180,19 +183,24 @@ def run_sandbox(
 
 
 def model_api_config(
-    submission: Submission, challenge: Challenge, mode: Literal["graded", "standin"] = "graded"
+    submission: Submission,
+    challenge: Challenge,
+    mode: Literal["graded", "standin"] = "graded",
+    folder: Path | None = None,
 ) -> dict[str, Any] | None:
     """The model API's config for this submission, graded or the public stand-in's (None:
-    the challenge gives no model API, and then its placeholders are refused as unknown)."""
+    the challenge gives no model API, and then its placeholders are refused as unknown),
+    read from `folder` (by default the challenge's)."""
     from harness.model_api.config import offers_model_api, standin_config
 
-    present = offers_model_api(challenge.folder)
+    folder = folder or challenge.folder
+    present = offers_model_api(folder)
     check_model_api_placeholders(submission.contract, present)
     if not present:
         return None
     if mode == "standin":
-        return standin_config(challenge.folder)
-    return graded_config(challenge.folder, load_trap(challenge).seed, submission.info.id)
+        return standin_config(folder)
+    return graded_config(folder, load_trap(challenge).seed, submission.info.id)
 
 
 def _existing(path: Path | None) -> Path | None:

@@ -168,7 +168,12 @@ def grade_cases(cases: Sequence[Case], grader: Grader) -> list[CaseOutcome]:
     outcomes = []
     for case in cases:
         with tempfile.TemporaryDirectory(prefix="grade-case-") as scratch:
-            result = grader(case.folder, Path(scratch))
+            try:
+                result = grader(case.folder, Path(scratch))
+            except HarnessError as err:  # a case that cannot be graded is a miss, not a stop
+                unscored: dict[str, float | None] = dict.fromkeys(DIMENSION_NAMES, None)
+                outcomes.append(CaseOutcome(case, "not graded", unscored, (err.one_line(),)))
+                continue
         outcomes.append(judge_case(case, result))
     return outcomes
 

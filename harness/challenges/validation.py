@@ -224,9 +224,14 @@ def _run_reference(challenge: Challenge, trap: Trap, reference: str, data_root: 
         features=data_root / HOLDOUT / "features.csv",
         keep_predictions=predictions,
         skip=frozenset() if data_root == challenge.folder else frozenset({"test", "serve"}),
+        model_api_folder=data_root,  # a seed's own canaries and fault salt
     )
     zipped = zip_folder(folder, tmp / f"{reference}.zip")
-    report, api = sandbox_submission_with_api(zipped, options, lambda _message: None)
+
+    def stage(message: str) -> None:  # a reference's stages can take minutes: say which runs
+        progress(f"{challenge.id}: seed {seed}: {reference}: {message}")
+
+    report, api = sandbox_submission_with_api(zipped, options, stage)
     key = load_holdout(challenge, data_root)
     frame = read_predictions(predictions, challenge) if predictions.is_file() else None
     submitted = Submitted(frame, load_contract(folder).estimate, folder, api)

@@ -12,7 +12,7 @@ import dataclasses
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import docker
 
@@ -22,6 +22,8 @@ from harness.sandbox import docker as engine
 from harness.sandbox.image import InstallOutcome, build_requirements_layer
 from harness.sandbox.serve import ProbeReport, run_serve
 from harness.sandbox.stages import StageInputs, StageRun, StageRunner, TestCounts, not_run
+
+T = TypeVar("T")
 
 Progress = Callable[[str], None]
 LATER_STAGES: tuple[StageName, ...] = ("train", "predict", "test", "serve")
@@ -97,6 +99,12 @@ def _sidecar(
         served.log, served.output = stopped.log, stopped.server_output
 
 
+def _announced(progress: Progress, stage: str, run: Callable[[], T]) -> T:
+    """Say a stage begins, then run it (a skipped stage is never announced)."""
+    progress(stage)
+    return run()
+
+
 def _run(
     runner: StageRunner, install: StageResult, progress: Progress, skip: frozenset[StageName]
 ) -> SandboxOutcome:
@@ -107,10 +115,10 @@ def _run(
     progress("predict")
     predict = runner.predict() if trained else not_run(why)
     skipped = not_run("skipped: only the predictions were asked for")
-    progress("test")
-    test = skipped if "test" in skip else runner.test()
-    progress("serve")
-    serve = run_serve(runner) if trained and "serve" not in skip else None
+    test = skipped if "test" in skip else _announced(progress, "test", runner.test)
+    serve = None
+    if trained and "serve" not in skip:
+        serve = _announced(progress, "serve", lambda: run_serve(runner))
     serve_run: StageRun = serve.run if serve else (skipped if "serve" in skip else not_run(why))
     stages: dict[StageName, StageResult] = {
         "install": install,

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from harness.challenges.cases import Case, judge_case, load_expectation
-from harness.errors import HarnessError
+from harness.challenges.cases import Case, grade_cases, judge_case, load_expectation
+from harness.errors import HarnessError, IntakeError
+from harness.models import Result
 from tests.report.sample import sample_result
 
 EXPECTED = """\
@@ -55,6 +56,27 @@ def test_a_result_inside_its_expectation_is_ok(tmp_path: Path) -> None:
         '[expect.questions]\nabsent = ["no such words"]\n'
     )
     assert judge_case(_case(tmp_path, text), result).misses == ()
+
+
+def test_a_case_that_cannot_be_graded_is_a_miss_and_the_next_is_still_graded(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "fine").mkdir()
+    empty, fine = _case(tmp_path / "empty", EXPECTED), _case(tmp_path / "fine", EXPECTED)
+    graded: list[str] = []
+
+    def grader(folder: Path, _scratch: Path) -> Result:
+        graded.append(folder.name)
+        if folder.name == "empty":
+            raise IntakeError("the zip is empty", hint="zip the folder that holds it")
+        return sample_result("handled")
+
+    outcomes = grade_cases([empty, fine], grader)
+    assert graded == ["empty", "fine"]
+    assert outcomes[0].verdict == "not graded" and not outcomes[0].ok
+    assert "the zip is empty" in outcomes[0].misses[0]
+    assert set(outcomes[0].scores) == set(outcomes[1].scores)
 
 
 @pytest.mark.parametrize(
