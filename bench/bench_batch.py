@@ -37,15 +37,26 @@ RATIO_GOAL = 0.6
 RERUN_GOAL_S = 5.0
 
 
-def _batch(zips: Path, out: Path, jobs: int) -> tuple[float, str]:
+def _cpu_ticks() -> tuple[int, int]:
+    """The machine's (busy, all) CPU ticks since boot, from /proc/stat."""
+    fields = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle and iowait
+    return sum(fields) - idle, sum(fields)
+
+
+def _batch(zips: Path, out: Path, jobs: int) -> tuple[float, str, float]:
+    """The wall time of one `grade batch`, its output, and the share of the machine's CPU
+    time that was busy meanwhile (every process: the harness, the engine, the stages)."""
     command = [str(GRADE), "batch", str(zips), "--out", str(out), "--jobs", str(jobs)]
+    busy_before, all_before = _cpu_ticks()
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, env={**os.environ,
                           "COLUMNS": "200"})  # fmt: skip
     seconds = time.perf_counter() - started
+    busy_after, all_after = _cpu_ticks()
     if done.returncode != 0:
         raise SystemExit(f"grade batch failed ({done.returncode}):\n{done.stderr[-2000:]}")
-    return seconds, done.stdout
+    return seconds, done.stdout, (busy_after - busy_before) / max(1, all_after - all_before)
 
 
 FITTING_TRAIN = """\
@@ -80,13 +91,16 @@ def main() -> int:
         for number in range(SUBMISSIONS):
             fitting(zips / f"small-{number:02}.zip", number)
         _batch(warm, folder / "out-warm", 1)
-        one_by_one, _ = _batch(zips, folder / "out-1", 1)
-        parallel, stdout = _batch(zips, folder / "out-2", 2)
-        rerun, _ = _batch(zips, folder / "out-2", 2)
+        one_by_one, _, busy_1 = _batch(zips, folder / "out-1", 1)
+        parallel, stdout, busy_2 = _batch(zips, folder / "out-2", 2)
+        rerun, _, _ = _batch(zips, folder / "out-2", 2)
     ratio = parallel / one_by_one
     ratio_ok, rerun_ok = ratio <= RATIO_GOAL, rerun < RERUN_GOAL_S
-    print(f"{SUBMISSIONS} small submissions one after another (--jobs 1) {one_by_one:7.1f} s")
-    print(f"{SUBMISSIONS} small submissions with --jobs 2               {parallel:7.1f} s")
+    cores = os.cpu_count() or 1
+    print(f"{SUBMISSIONS} small submissions one after another (--jobs 1) {one_by_one:7.1f} s"
+          f"   CPU busy {busy_1:4.0%} of {cores} cores")  # fmt: skip
+    print(f"{SUBMISSIONS} small submissions with --jobs 2               {parallel:7.1f} s"
+          f"   CPU busy {busy_2:4.0%} of {cores} cores")  # fmt: skip
     verdict = "ok" if ratio_ok else "MISSED"
     print(
         f"ratio, --jobs 2 / one after another        {ratio:7.2f}   goal <= {RATIO_GOAL}  {verdict}"

@@ -24,8 +24,13 @@ if TYPE_CHECKING:
     from harness.model_api.analysis import Fact
 
 PREFIX = "api."
-WHOLE = ("retry_after", "retries_bounded", "retry_storm", "stall_timeout", "concurrency",
-         "canaries", "gone_model")  # fmt: skip
+WHOLE = ("stall_timeout", "canaries", "gone_model")
+PACED = ("retry_after", "retries_bounded", "retry_storm", "concurrency")
+"""Facts of how the service paces its own requests, read from the stages whose pace is its
+own (train, predict). In serve the probe sets the pace: it sends the same tickets again and
+again, so a service without a cache sends the same prompts again at the probe's pace, which
+would read as retries that are not its own."""
+OWN_PACE_STAGES = ("train", "predict")
 PREDICT = ("cost", "duplicates", "model_mix")
 NEVER_CALLED = (
     "the service never called the model API (rules or a model of its own): not applicable, "
@@ -47,8 +52,13 @@ def api_facts(context: CheckContext) -> dict[str, Fact] | str:
     terms = Terms.from_config(run.config)
     tickets = len(context.raw_predictions) if context.raw_predictions is not None else 0
     whole = analyse(run.log, tickets, terms)
+    paced = analyse(run.stage_log(*OWN_PACE_STAGES), tickets, terms)
     predicted = analyse(run.stage_log("predict"), tickets, terms)
-    return {**{n: whole[n] for n in WHOLE}, **{n: predicted[n] for n in PREDICT}}
+    return {
+        **{n: whole[n] for n in WHOLE},
+        **{n: paced[n] for n in PACED},
+        **{n: predicted[n] for n in PREDICT},
+    }
 
 
 def fact_evidence(fact: Fact) -> tuple[Evidence, ...]:

@@ -167,7 +167,8 @@ def retries_bounded(chat: Sequence[LoggedRequest], th: Thresholds) -> Fact:
                           "episodes_without_backoff": len(flat)}  # fmt: skip
     if len(longest) > th.max_attempts:
         span = longest[-1].t_end - longest[0].t_start
-        message = f"one prompt was sent {len(longest)} times in {span:.1f} s before it succeeded"
+        ending = "before it succeeded" if longest[-1].usable else "without a usable answer"
+        message = f"one prompt was sent {len(longest)} times in {span:.1f} s {ending}"
         return Fact("retries_bounded", False, message, measured, _ends(longest, th))
     if flat:
         gap = max(_gaps(flat[0]))
@@ -403,13 +404,24 @@ def concurrency(chat: Sequence[LoggedRequest], terms: Terms, th: Thresholds) -> 
         limit = f" (the limit is {terms.max_concurrent})" if terms.max_concurrent else ""
         message = f"at most {tried} request(s) in flight at once{limit}"
         return Fact("concurrency", True, message, measured, _lines([peak]))
-    message = (
-        f"up to {tried} requests in flight against an announced limit of "
-        f"{terms.max_concurrent}; {len(refused)} refused with 429 at a limit"
-    )
     return Fact(
-        "concurrency", False, message, measured, _lines([peak, *refused][: th.evidence_lines])
-    )
+        "concurrency", False, _over_limits(tried, over, refused_kinds, terms), measured,
+        _lines([peak, *refused][: th.evidence_lines]),
+    )  # fmt: skip
+
+
+def _over_limits(tried: int, over: bool, refused: Counter[str | None], terms: Terms) -> str:
+    """Which announced limit the service went over: in flight at once, or a minute's share."""
+    limit = f"the limit is {terms.max_concurrent}" if terms.max_concurrent else "no limit given"
+    said = [f"up to {tried} request(s) in flight at once ({limit})"]
+    if refused["concurrency"]:
+        said.append(f"{refused['concurrency']} refused with 429 for too many in flight")
+    if refused["requests_per_minute"]:
+        said.append(
+            f"{refused['requests_per_minute']} refused with 429 for going over "
+            f"{terms.requests_per_minute} requests a minute"
+        )
+    return "; ".join(said) if over or len(said) == 1 else f"{said[0]}, but " + "; ".join(said[1:])
 
 
 def model_mix(chat: Sequence[LoggedRequest], terms: Terms, th: Thresholds) -> Fact:
