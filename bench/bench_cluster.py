@@ -6,8 +6,8 @@ processes (one `docker` slot each: `dask worker --nthreads 1 --resources docker=
 local pool with `--jobs 2`, measured side by side in this one run, after one warm-up grading
 each way. The cluster is started before the clock runs, as a deployed one is already up; what
 is measured is what the cluster path adds: the challenge archive shipped and unpacked, the zip
-and the results sent over the network, the coordinator writing them. Each submission is the
-batch benchmark's (bench/bench_batch.py): a tiny one whose train fits a random forest.
+and the results sent over the network, the coordinator writing them. Each submission is a
+tiny one whose train fits a random forest (tests/batch/kit.py `fitting`).
 Needs the Docker engine and `grade sandbox build`. Run: `python bench/bench_cluster.py`;
 exits 1 when the goal is missed, printing both timings and the ratio.
 """
@@ -22,10 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench_batch import fitting  # noqa: E402  (bench/ is the script's folder)
-
 from harness.batch.run import BatchOptions, BatchReport, Display, run_batch  # noqa: E402
 from harness.cluster.target import ClusterTarget  # noqa: E402
+from tests.batch.kit import fitting  # noqa: E402
 from tests.cluster.clusters import two_docker_workers  # noqa: E402
 
 SUBMISSIONS = 10
