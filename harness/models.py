@@ -54,6 +54,7 @@ FACTS: Mapping[str, str] = {
     "notebooks": "the submission holds notebooks",
     "writeup": "the submission holds a non-empty write-up",
     "saves_model": "the submission's code saves the model it trains",
+    "fits_model": "the submission's code or notebooks call something that fits or trains a model",
     "leans_in_behaviour": "the trap's slices or probes measured the model leaning on the trap",
     "optimistic_estimate": "the self-estimate was past the trap's optimism threshold",
     "leans_in_code": "the code was read as not handling the trap",

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from harness.challenges.model import EvidenceName
 from harness.checks.context import CheckContext
 from harness.checks.deploy_code import model_saves
+from harness.checks.source import notebook_trees, sources, trains_a_model
 from harness.metrics import metric
 from harness.models import FACTS
 from harness.trap_assessment import judged_measures
@@ -73,6 +74,7 @@ _RULES: Mapping[str, Callable[[CheckContext], object]] = {
     "notebooks": lambda c: bool(c.inventory.notebooks),
     "writeup": lambda c: bool(c.writeup_text.strip()),
     "saves_model": lambda c: bool(model_saves(c)),
+    "fits_model": lambda c: trains_a_model([*(s.tree for s in sources(c)), *notebook_trees(c)]),
     "leans_in_behaviour": lambda c: _judged(c, ("slices", "probes"), True),
     "optimistic_estimate": lambda c: _leaning(c, ("estimate",), True),
     "leans_in_code": lambda c: _judged(c, ("code",), True),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -103,3 +103,25 @@ def call_name(node: ast.Call) -> str:
     """`dump` in `joblib.dump(...)` and in `dump(...)`."""
     func = node.func
     return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+
+
+TRAINING_CALLS = frozenset({"fit", "fit_transform", "fit_predict", "train", "partial_fit"})
+"""Calls that fit or train a model (`model.fit(...)`, `lgb.train(...)`, ...)."""
+
+
+def trains_a_model(trees: Iterable[ast.AST]) -> bool:
+    """Whether any of these syntax trees calls something that fits or trains a model."""
+    return any(
+        isinstance(node, ast.Call) and call_name(node) in TRAINING_CALLS
+        for tree in trees
+        for node in ast.walk(tree)
+    )
+
+
+def notebook_trees(context: CheckContext) -> list[ast.Module]:
+    """The syntax trees of the code cells of the submission's notebooks that parse."""
+    trees = []
+    for book in context.inventory.notebooks:
+        cells = notebook_cells(context.text(book.path) or "")
+        trees += [tree for cell in cells if (tree := parse(cell)) is not None]
+    return trees

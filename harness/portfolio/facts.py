@@ -9,10 +9,9 @@ recorded in `result.json` under `facts`, and a bank entry whose `requires` are n
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Callable, Mapping
 
-from harness.checks.source import call_name, notebook_cells, parse
+from harness.checks.source import notebook_trees, trains_a_model
 from harness.portfolio.repo import Repo
 
 PORTFOLIO_FACTS: Mapping[str, str] = {
@@ -34,7 +33,6 @@ MORE_CI_FILES = (
 )  # fmt: skip
 """CI configurations the inventory does not list (it knows GitHub, GitLab, CircleCI, Azure,
 Jenkins)."""
-TRAINING_CALLS = frozenset({"fit", "fit_transform", "fit_predict", "train", "partial_fit"})
 
 
 def repository_facts(repo: Repo) -> dict[str, bool]:
@@ -51,15 +49,7 @@ def _dockerfile(repo: Repo) -> bool:
 
 def _trains(repo: Repo) -> bool:
     """A `.fit(...)`-like call in the non-test code or in a notebook's code cells."""
-    trees = [source.tree for source in repo.shipped]
-    for book in repo.context.inventory.notebooks:
-        cells = notebook_cells(repo.text(book.path) or "")
-        trees += [tree for cell in cells if (tree := parse(cell)) is not None]
-    return any(
-        isinstance(node, ast.Call) and call_name(node) in TRAINING_CALLS
-        for tree in trees
-        for node in ast.walk(tree)
-    )
+    return trains_a_model([*(s.tree for s in repo.shipped), *notebook_trees(repo.context)])
 
 
 def ci_files(repo: Repo) -> list[str]:

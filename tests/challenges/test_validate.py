@@ -41,6 +41,27 @@ def test_each_bundled_challenge_validates(
     assert done.stdout.count("as expected") >= 4  # every case graded, each one as expected
 
 
+def test_the_model_api_challenge_validates_over_seeds(
+    sandbox_image: str, no_leftovers: None
+) -> None:
+    """support-tickets: its trap shows only in what the model API received, so each seed's
+    references run against a graded model API of that seed's own canaries and faults."""
+    done = validate("support-tickets", "--seeds", "3")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "support-tickets: valid" in done.stdout
+    assert "problem:" not in done.stdout
+    assert "does not separate" not in done.stdout
+    rows = [line.split() for line in done.stdout.splitlines()]
+    api_log = [row for row in rows if len(row) >= 4 and row[1] in ("naive", "careful")]
+    assert len(api_log) == 6  # three seeds, both references, each measured
+    leaked: dict[str, list[float]] = {row[1]: [] for row in api_log}
+    for row in api_log:
+        leaked[row[1]].append(float(row[3]))  # "?" (not measured) fails here
+    assert min(leaked["naive"]) > 0.5 and max(leaked["careful"]) == 0.0, leaked
+    assert "calibration cases" in done.stdout and "outside expectation" not in done.stdout
+    assert done.stdout.count("as expected") >= 6
+
+
 def test_a_broken_copy_fails_and_says_why(
     tmp_path: Path, sandbox_image: str, no_leftovers: None
 ) -> None:
