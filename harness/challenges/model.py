@@ -159,8 +159,9 @@ class ApiLogSpec(Frozen):
     min_exposure: float = Field(default=1.0, ge=0)
     code: Literal["redaction"] = "redaction"
     """What the `code` kind reads for this trap (where `code` is listed): personal data
-    masked before a model API call (a regex matching emails, card or phone numbers used to
-    substitute text, or a PII library), in code that calls a model API."""
+    masked or screened out before a model API call (a regex matching emails, card or phone
+    numbers used to substitute text or to search it, or a PII library), in code that calls a
+    model API (harness/api_grading/redaction.py)."""
 
 
 class Trap(Frozen):

@@ -249,8 +249,8 @@ def trap_code(context: CheckContext) -> Judgement:
 
 
 REDACTION_LOOKED_FOR = (
-    "a regular expression matching emails, card or phone numbers used in a substitution, or a "
-    "PII library (Presidio, scrubadub), in code that calls a model API"
+    "a regular expression matching emails, card or phone numbers used in a substitution or a "
+    "search, or a PII library (Presidio, scrubadub), in code that calls a model API"
 )
 
 
@@ -258,7 +258,8 @@ def _code_reading(trap: Trap) -> tuple[str, str]:
     """What handling the trap looks like in code, and what the reader looked for."""
     spec = trap.code
     if trap.api_log is not None and trap.api_log.code == "redaction":
-        return spec.handling or "personal data masked before a model API call", REDACTION_LOOKED_FOR
+        handling = spec.handling or "personal data masked or screened out before a model API call"
+        return handling, REDACTION_LOOKED_FOR
     return spec.handling, _looked_for(spec)
 
 

@@ -61,11 +61,38 @@ def test_the_bundled_test_client_masks_before_its_call(tmp_path: Path) -> None:
     }
 
 
-def test_a_pattern_compiled_but_never_substituted_is_no_masking(tmp_path: Path) -> None:
-    source = CALLS + "import re\nEMAIL = re.compile(r'\\S+@\\S+')\nfound = EMAIL.search('x')\n"
+def test_a_pattern_only_counted_is_no_masking(tmp_path: Path) -> None:
+    source = CALLS + "import re\nEMAIL = re.compile(r'\\S+@\\S+')\nn = len(EMAIL.findall('x'))\n"
     reading = read_redaction(_write(tmp_path, source))
     assert reading.verdict == "no_redaction"
     assert any("httpx" in m.text for m in reading.marks)
+
+
+def test_a_pattern_looked_for_before_a_call_is_screening(tmp_path: Path) -> None:
+    """A ticket that carries personal data kept from the API (routed locally) instead of
+    masked: an unusual but correct way; its code says it looks for the data."""
+    source = CALLS + (
+        "import re\nCARD = re.compile(r'(?:\\d[ -]?){12,18}\\d')\n\n"
+        "def route(t):\n    return 'local' if CARD.search(t) else ask(t)\n"
+    )
+    reading = read_redaction(_write(tmp_path, source))
+    assert reading.verdict == "detects"
+    assert reading.marks[0].line == 6 and "card number looked for" in reading.marks[0].text
+
+
+def test_patterns_kept_in_a_list_that_a_substituting_loop_reads_are_masking(
+    tmp_path: Path,
+) -> None:
+    source = CALLS + (
+        "import re\nHIDE = [(r'[\\w.+-]+@[\\w-]+\\.\\w+', '<email>'), (r'invoice', '<i>')]\n\n"
+        "def clean(t):\n    for pattern, tag in HIDE:\n        t = re.sub(pattern, tag, t)\n"
+        "    return t\n"
+    )
+    reading = read_redaction(_write(tmp_path, source))
+    assert reading.verdict == "redacts"
+    assert [m.text for m in reading.marks] == ["a pattern of email substituted"]
+    unread = source.replace("for pattern, tag in HIDE", "for pattern, tag in []")
+    assert read_redaction(_write(tmp_path / "b", unread)).verdict == "no_redaction"
 
 
 def test_a_pii_library_counts_as_masking(tmp_path: Path) -> None:
