@@ -20,13 +20,13 @@ from harness.checks.registry import Judgement, check, graded, skipped
 from harness.checks.source import (
     Source,
     functions,
-    is_test_code,
     notebook_cells,
     shipped_modules,
     sources,
 )
 from harness.lint import LintIssue, family
 from harness.models import Evidence
+from harness.readers.python_source import is_test_code
 
 SHOWN = 5
 """How many examples (issues, functions, lines) a finding shows."""

@@ -267,6 +267,7 @@ def _is_dump(node: ast.AST) -> bool:
     name, base = call_name(node), _base_name(node)
     return (
         (name == "dump" and base in DUMP_MODULES | {""})
+        or (name == "dumps" and base in DUMP_MODULES)  # bytes written by the caller
         or (name == "save" and base == "torch")
         or (name in SAVE_CALLS)
     )

@@ -11,12 +11,12 @@ import ast
 import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 from harness.checks.context import CheckContext
 from harness.inventory import CapabilityUse, PythonModule
 from harness.readers.notebook import code_cells
 from harness.readers.parsing import Unreadable, parse_python
+from harness.readers.python_source import is_test_code
 
 
 @dataclass(frozen=True)
@@ -45,18 +45,6 @@ def parse(text: str) -> ast.Module | None:
     """The syntax tree of `text`, or None when it is not valid Python or nested too deeply."""
     tree = parse_python(text)
     return None if isinstance(tree, Unreadable) else tree
-
-
-def is_test_code(path: str) -> bool:
-    """Test files, `conftest.py` and anything under a `tests/` or `test/` folder."""
-    parts = PurePosixPath(path).parts
-    name = parts[-1]
-    return (
-        name.startswith("test_")
-        or name.endswith("_test.py")
-        or name == "conftest.py"
-        or any(part in ("tests", "test") for part in parts[:-1])
-    )
 
 
 def sources(context: CheckContext, *, tests: bool = False) -> list[Source]:

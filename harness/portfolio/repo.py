@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from harness.checks.context import CheckContext
-from harness.checks.source import Source, is_test_code, sources
+from harness.checks.source import Source, sources
 from harness.portfolio.declared import Declared
 from harness.portfolio.languages import Counted
 from harness.portfolio.model import Checkout, History, SuiteRun
 from harness.portfolio.serving import Serving, read_serving
 from harness.portfolio.tree import Entry
+from harness.readers.python_source import is_test_code
 
 
 @dataclass(frozen=True)

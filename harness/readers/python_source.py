@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from pathlib import PurePosixPath
 
 from harness.models import Frozen
 from harness.readers.parsing import Unreadable, parse_python
@@ -78,6 +79,18 @@ def count_tests(tree: ast.Module | ast.AST) -> int:
                 isinstance(item, _FUNCTIONS) and item.name.startswith("test") for item in node.body
             )
     return count
+
+
+def is_test_code(path: str) -> bool:
+    """Test files, `conftest.py` and anything under a `tests/` or `test/` folder."""
+    parts = PurePosixPath(path).parts
+    name = parts[-1]
+    return (
+        name.startswith("test_")
+        or name.endswith("_test.py")
+        or name == "conftest.py"
+        or any(part in ("tests", "test") for part in parts[:-1])
+    )
 
 
 def is_test_path(path: str) -> bool:

@@ -135,3 +135,12 @@ def test_a_denial_does_not_name_the_problem(sentence: str, named: bool) -> None:
     terms = ("personal data", "redact")
     assert bool(naming_sentences(sentence, terms, negation=True)) is named
     assert naming_sentences(sentence, terms)  # without negation (the other traps), as before
+
+
+def test_a_client_imported_only_by_the_tests_is_no_api_call(tmp_path: Path) -> None:
+    """A rules service whose tests talk to it over httpx calls no model API."""
+    _write(tmp_path, "def route(text):\n    return 1 if 'invoice' in text else 5\n")
+    _write(tmp_path / "tests", "import httpx\n\ndef test_up():\n    assert httpx\n", "test_app.py")
+    assert read_redaction(tmp_path).verdict == "no_api_call"
+    _write(tmp_path, CALLS, "client.py")
+    assert read_redaction(tmp_path).verdict == "no_redaction"
