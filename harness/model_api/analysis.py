@@ -232,16 +232,23 @@ def _next_by_prompt(chat: Sequence[LoggedRequest]) -> dict[int, LoggedRequest]:
 
 
 def _episodes(chat: Sequence[LoggedRequest], gap_s: float) -> list[list[LoggedRequest]]:
-    """Per prompt, the runs of attempts that end with a usable answer (or a long pause)."""
+    """Per prompt, the runs of attempts that end with a usable answer (or a long pause).
+    A client that never had two requests in flight retries a prompt before it sends any
+    other: when it sent others in between, the prompt is a new ticket with the same words
+    (a duplicate), not a retry."""
+    serial = not any(r.concurrent for r in chat)
     open_runs: dict[str, list[LoggedRequest]] = {}
     done: list[list[LoggedRequest]] = []
+    previous: str | None = None
     for request in chat:
         key = request.prompt_sha256
         if key is None:
             continue
         run = open_runs.get(key)
-        if run is not None and request.t_start - run[-1].t_end > gap_s:
+        moved_on = serial and previous is not None and previous != key
+        if run is not None and (moved_on or request.t_start - run[-1].t_end > gap_s):
             done.append(open_runs.pop(key))
+        previous = key
         open_runs.setdefault(key, []).append(request)
         if request.usable:
             done.append(open_runs.pop(key))

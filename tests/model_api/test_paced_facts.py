@@ -72,3 +72,18 @@ def test_the_probe_s_repeats_in_serve_are_not_read_as_the_service_s_retries() ->
     assert not isinstance(facts, str)
     assert facts["retries_bounded"].ok is True, facts["retries_bounded"].message
     assert facts["gone_model"].measured == whole["gone_model"].measured  # still every stage
+
+
+def test_a_duplicate_ticket_after_others_is_not_a_retry_of_its_twin() -> None:
+    """One client at a time: a ticket whose words repeat an earlier one's, sent after other
+    tickets, is a new ticket, even while the model it asks for is gone."""
+    lines, t = [], 0.0
+    for index, prompt in enumerate("ab" * 8):  # "a" eight times, each after another ticket
+        lines.append(_line(index, t, prompt, 404 if prompt == "a" else 200, fault="model_gone"
+                           if prompt == "a" else None))  # fmt: skip
+        t += 0.5
+    fact = analysis.retries_bounded(_log(lines).chat, analysis.Thresholds())
+    assert fact.ok is True, fact.message
+    assert fact.measured["max_attempts"] == 1
+    storm = [_line(i, 0.1 * i, "a", 404, fault="model_gone") for i in range(8)]
+    assert analysis.retries_bounded(_log(storm).chat, analysis.Thresholds()).ok is False
