@@ -7,9 +7,11 @@
 4. Both references run through the sandbox (every stage on the committed data; train and
    predict on freshly generated data for the other seeds), and on every seed the trap's
    evidence puts the naive reference on the leaning side of each threshold and the careful
-   one on the other, with margins several times the seed-to-seed noise; and both beat the
-   trivial baseline by more than the trap's `[signal] margin` on every seed, with the same
-   room (below it, a model's behaviour is not evidence of the trap).
+   one on the other, with margins several times the seed-to-seed noise; and, where the trap
+   is read off the model's predictions (slices, probes, estimate), both beat the trivial
+   baseline by more than the trap's `[signal] margin` on every seed, with the same room
+   (below it, a model's behaviour is not evidence of the trap). A trap read from the model
+   API's log and the code needs no signal.
 """
 
 from __future__ import annotations
@@ -45,7 +47,14 @@ from harness.metrics import metric
 from harness.packing import zip_folder
 from harness.pipeline import RunOptions, SandboxReport, sandbox_submission_with_api
 from harness.rubric import load_rubric
-from harness.trap_evidence import Signal, Submitted, TrapMeasure, measure, measure_signal
+from harness.trap_evidence import (
+    FROM_PREDICTIONS,
+    Signal,
+    Submitted,
+    TrapMeasure,
+    measure,
+    measure_signal,
+)
 
 NOISE_FACTOR = 3.0
 """How many times the seed-to-seed noise each margin must be."""
@@ -163,7 +172,8 @@ def validate(
                 result.runs.append(run)
                 result.problems += _stage_problems(run, full=seed == trap.seed)
     result.separations = [_separation(kind, trap, result.runs) for kind in trap.evidence]
-    result.signal = _signal_room(trap, result.runs)
+    if any(kind in FROM_PREDICTIONS for kind in trap.evidence):  # else no kind needs signal
+        result.signal = _signal_room(trap, result.runs)
     result.problems += _scores_problems(challenge, result.runs, trap.seed, record)
     result.cases = grade_cases(find_cases(challenge), challenge_grader(challenge, progress))
     result.problems += case_problems(result.cases)

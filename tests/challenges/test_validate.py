@@ -58,6 +58,7 @@ def test_the_model_api_challenge_validates_over_seeds(
     for row in api_log:
         leaked[row[1]].append(float(row[3]))  # "?" (not measured) fails here
     assert min(leaked["naive"]) > 0.5 and max(leaked["careful"]) == 0.0, leaked
+    assert "signal:" not in done.stdout  # read from the log and the code: no signal needed
     assert "calibration cases" in done.stdout and "outside expectation" not in done.stdout
     assert done.stdout.count("as expected") >= 6
 
